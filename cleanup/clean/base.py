@@ -1,0 +1,136 @@
+"""What every cleaning stage shares: its signature, its context, and the token edits.
+
+A stage is ``stage(doc, ctx) -> (doc, changes, flags)``: pure, deterministic, no I/O. The edit
+helpers here are the only ways a stage alters tokens, so provenance (source spans) survives
+every edit and every edit can be explained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from cleanup.model import Change, Document, Flag, Token, split_affixes, token_span
+
+if TYPE_CHECKING:
+    from cleanup.engines import GrammarEngine
+
+
+@dataclass(frozen=True)
+class Context:
+    """Options and resources a stage may read. Never mutated by a stage."""
+
+    protected: frozenset[str] = frozenset()
+    """User words (``--words``), lower-cased: never changed."""
+    engine: GrammarEngine | None = None
+    """The grammar engine (Harper in-process by default, or a LanguageTool server)."""
+    max_paragraph_sentences: int = 8
+    options: dict[str, str] = field(default_factory=dict)
+
+
+StageResult = tuple[Document, list[Change], list[Flag]]
+Stage = Callable[[Document, Context], StageResult]
+
+
+def change_for(tok: Token, kind: str, after_text: str, reason: str, stage: str, confidence: float = 1.0) -> Change:
+    return Change(kind, tok.text, after_text, token_span(tok), reason, stage, confidence)
+
+
+def split_token(tok: Token, parts: Sequence[str]) -> list[Token]:
+    """Split a token into several; each part keeps the slice of the source it came from when
+    the parts are, letter for letter, consecutive pieces of the original text."""
+    out: list[Token] = []
+    joined = "".join(parts)
+    exact = len(tok.src) == 1 and joined == tok.text
+    pos = tok.src[0][0] if tok.src else 0
+    for k, part in enumerate(parts):
+        if exact:
+            src: tuple[tuple[int, int], ...] = ((pos, pos + len(part)),)
+            pos += len(part)
+        else:
+            src = tok.src
+        last = k == len(parts) - 1
+        out.append(
+            replace(
+                tok,
+                text=part,
+                src=src,
+                boundary=tok.boundary if last else "",
+                sentence_end=tok.sentence_end if last else False,
+                paragraph_start=tok.paragraph_start if k == 0 else False,
+            )
+        )
+    return out
+
+
+def merge_into_previous(tokens: list[Token], i: int) -> None:
+    """Attach token ``i`` (punctuation) to the token before it, in place on a working list."""
+    prev, cur = tokens[i - 1], tokens[i]
+    tokens[i - 1] = replace(
+        prev,
+        text=prev.text + cur.text,
+        src=prev.src + cur.src,
+        boundary=cur.boundary,
+        sentence_end=prev.sentence_end or cur.sentence_end,
+    )
+    del tokens[i]
+
+
+def delete_token(tokens: list[Token], i: int) -> Token:
+    """Remove token ``i`` from a working list; its sentence end and cue boundary move to the
+    token before it, its paragraph start to the token after it."""
+    gone = tokens.pop(i)
+    if i > 0 and (gone.sentence_end or gone.boundary):
+        prev = tokens[i - 1]
+        tokens[i - 1] = replace(
+            prev,
+            sentence_end=prev.sentence_end or gone.sentence_end,
+            boundary=gone.boundary or prev.boundary,
+        )
+    if gone.paragraph_start and i < len(tokens):
+        tokens[i] = replace(tokens[i], paragraph_start=True)
+    return gone
+
+
+def is_capitalised(word: str) -> bool:
+    return bool(word) and word[0].isupper()
+
+
+def first_alpha_index(text: str) -> int:
+    for k, ch in enumerate(text):
+        if ch.isalpha():
+            return k
+    return -1
+
+
+def lead_trail(text: str) -> tuple[str, str]:
+    lead, _, trail = split_affixes(text)
+    return lead, trail
+
+
+_OPEN_DOUBLE = ("\u201c", '"')
+_CLOSE_DOUBLE = ("\u201d", '"')
+MAX_QUOTE_TOKENS = 150
+
+
+def quoted_mask(tokens: Sequence[Token]) -> list[bool]:
+    """For each token, whether it stands inside a double-quoted quotation or parentheses
+    (a quotation, a citation): text whose words are someone else's, or a reference.
+    A quote left open does not run on for more than MAX_QUOTE_TOKENS tokens."""
+    out: list[bool] = []
+    quote = paren = 0
+    since_open = 0
+    for tok in tokens:
+        lead, _, trail = split_affixes(tok.text)
+        oq = sum(lead.count(c) for c in _OPEN_DOUBLE)
+        op = lead.count("(")
+        out.append(quote > 0 or paren > 0 or oq > 0 or op > 0)
+        quote += oq
+        paren += op
+        quote = max(0, quote - sum(trail.count(c) for c in _CLOSE_DOUBLE))
+        paren = max(0, paren - trail.count(")"))
+        since_open = since_open + 1 if quote or paren else 0
+        if since_open > MAX_QUOTE_TOKENS:
+            quote = paren = since_open = 0
+    return out

@@ -1,0 +1,44 @@
+"""Nothing is lost: the invariant the pipeline checks after every stage.
+
+Every word of the input body is covered by an output token's source span, by a removed note, or
+by a recorded change; and every output token whose words differ from the source text it came
+from is covered by a recorded change. A stage that breaks either is a bug, and the run stops
+with the stage's name and the word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cleanup.errors import ConservationError
+from cleanup.model import Change, Document, words_of
+
+
+def _mark(n: int, spans: Sequence[tuple[int, int]]) -> bytearray:
+    marks = bytearray(n + 1)
+    for s, e in spans:
+        for k in range(max(0, s), min(n, e)):
+            marks[k] = 1
+    return marks
+
+
+def _fold(words: list[str]) -> list[str]:
+    return [w.replace("\u2019", "'") for w in words]
+
+
+def check_conservation(doc: Document, changes: Sequence[Change], stage: str) -> None:
+    n = len(doc.source)
+    kept = _mark(n, [sp for tok in doc.tokens for sp in tok.src])
+    noted = _mark(n, [note.span for note in doc.notes])
+    changed = _mark(n, [c.span for c in changes])
+    for s, e in doc.input_words:
+        if not any(kept[s:e]) and not any(noted[s:e]) and not any(changed[s:e]):
+            raise ConservationError(f"stage '{stage}' lost the word {doc.source[s:e]!r} at offset {s} without accounting for it")
+    for tok in doc.tokens:
+        if not tok.src:
+            if words_of(tok.text):
+                raise ConservationError(f"stage '{stage}' inserted {tok.text!r} with no source and no change")
+            continue
+        source_words = _fold(words_of(" ".join(doc.source[s:e] for s, e in tok.src)))
+        if _fold(words_of(tok.text)) != source_words and not any(any(changed[s:e]) for s, e in tok.src):
+            raise ConservationError(f"stage '{stage}' changed {source_words} into {tok.text!r} without a recorded change")

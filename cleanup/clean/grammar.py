@@ -1,0 +1,126 @@
+"""High-precision grammar: a short list of safe patterns, applied; everything else, flagged.
+
+Two sources. The engine (Harper in-process, or a LanguageTool server) lints the text; a finding
+is applied only when its rule is on the engine's safe list, its span is exactly whole words, and
+the guards below agree (``had had`` and ``that that`` are English). This module's own fixed-phrase
+patterns catch a wrong word form inside a fixed phrase (``had been accustom to``). Every other
+finding goes to ``flagged`` with the engine's suggestions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from cleanup.clean.base import Context, StageResult, change_for, delete_token
+from cleanup.engines import Issue
+from cleanup.model import Change, Document, Flag, Token, merge_spans, token_span
+
+STAGE = "grammar"
+_BE = r"(?:am|is|are|was|were|be|been|being|get|gets|got|getting|become|became|becoming)"
+# (pattern over lower-case words joined by single spaces, index of the word to fix, its fix, why)
+FIXED_PHRASES: tuple[tuple[re.Pattern[str], int, str, str], ...] = (
+    (re.compile(rf"^{_BE} accustom to$"), 1, "accustomed", "fixed phrase 'accustomed to'"),
+    (re.compile(rf"^{_BE} suppose to$"), 1, "supposed", "fixed phrase 'supposed to'"),
+    (re.compile(rf"^{_BE} use to$"), 1, "used", "fixed phrase 'used to'"),
+    (re.compile(r"^(?:could|would|should|must|might) of (?:been|had|gone|done|seen|known|made|taken|got|gotten)$"), 1, "have", "'of' for 'have' after a modal verb"),
+)
+PHRASE_LEN = 3
+LEGITIMATE_REPEATS = {"had", "that", "is", "do", "bye", "very", "so", "no", "yeah", "ha", "well", "really"}
+
+
+def _render(tokens: list[Token]) -> tuple[str, list[int]]:
+    starts, pos = [], 0
+    for tok in tokens:
+        starts.append(pos)
+        pos += len(tok.text) + 1
+    return " ".join(t.text for t in tokens), starts
+
+
+def _tokens_of(issue: Issue, tokens: list[Token], starts: list[int]) -> list[int]:
+    """Indices of the tokens an issue covers, when it covers whole word cores exactly."""
+    idx = [k for k, s in enumerate(starts) if s < issue.end and s + len(tokens[k].text) > issue.start]
+    if not idx:
+        return []
+    first, last = tokens[idx[0]], tokens[idx[-1]]
+    f_lead = len(first.text) - len(first.text.lstrip("\"'\u201c\u2018(["))
+    core_start = starts[idx[0]] + f_lead
+    core_end = starts[idx[-1]] + first_core_end(last)
+    return idx if issue.start == core_start and issue.end == core_end else []
+
+
+def first_core_end(tok: Token) -> int:
+    core = tok.core
+    return tok.text.find(core) + len(core) if core else len(tok.text)
+
+
+def grammar(doc: Document, ctx: Context) -> StageResult:
+    tokens = list(doc.tokens)
+    changes: list[Change] = []
+    flags: list[Flag] = []
+
+    # 1. fixed phrases (engine-independent)
+    for i in range(len(tokens) - PHRASE_LEN + 1):
+        window = tokens[i : i + PHRASE_LEN]
+        if any(t.sentence_end for t in window[:-1]) or any(t.text != t.core for t in window[:-1]):
+            continue
+        words = " ".join(t.core.lower() for t in window)
+        for pattern, k, fix, why in FIXED_PHRASES:
+            if pattern.match(words):
+                tok = tokens[i + k]
+                new = tok.with_core(fix)
+                changes.append(change_for(tok, "grammar", new.text, why, STAGE, 0.9))
+                tokens[i + k] = new
+
+    # 2. the engine
+    engine = ctx.engine
+    if engine is None:
+        return doc.with_tokens(tokens), changes, flags
+    text, starts = _render(tokens)
+    deletions: set[int] = set()
+    for issue in engine.check(text):
+        idx = _tokens_of(issue, tokens, starts)
+        span = merge_spans([tokens[k] for k in idx]) if idx else _span_at(issue, tokens, starts)
+        applied = False
+        if issue.rule in engine.safe_rules and idx and issue.suggestions and not deletions & set(idx):
+            applied = _apply(issue, idx, tokens, changes, deletions, engine.name)
+        if not applied and issue.category not in engine.quiet_categories:
+            flags.append(
+                Flag("grammar", text[issue.start : issue.end], issue.suggestions[:3], span,
+                     f"{engine.name} {issue.rule}: {issue.message}", STAGE, 0.5)
+            )  # fmt: skip
+    for k in sorted(deletions, reverse=True):
+        delete_token(tokens, k)
+    return doc.with_tokens(tokens), changes, flags
+
+
+def _span_at(issue: Issue, tokens: list[Token], starts: list[int]) -> tuple[int, int]:
+    near = [tokens[k] for k, s in enumerate(starts) if s < max(issue.end, issue.start + 1) and s + len(tokens[k].text) > issue.start]
+    return merge_spans(near)
+
+
+def _apply(issue: Issue, idx: list[int], tokens: list[Token], changes: list[Change], deletions: set[int], engine: str) -> bool:
+    fix = issue.suggestions[0]
+    reason = f"{engine} {issue.rule}: {issue.message}"
+    words = fix.split()
+    covered = [tokens[k] for k in idx]
+    if len(covered) == 2 and len(words) == 1 and covered[0].core.lower() == covered[1].core.lower() == fix.lower():
+        # a repeated word: drop the second, unless the repeat is English ("had had", "that that")
+        if fix.lower() in LEGITIMATE_REPEATS or covered[0].text != covered[0].core:
+            return False
+        gone = covered[1]
+        changes.append(change_for(gone, "grammar", "", f"{reason} (repeated word removed)", STAGE, 0.9))
+        deletions.add(idx[1])
+        return True
+    if len(covered) == len(words) == 1:
+        tok = covered[0]
+        new = tok.with_core(words[0])
+        if new.text == tok.text:
+            return False
+        changes.append(change_for(tok, "grammar", new.text, reason, STAGE, 0.8))
+        tokens[idx[0]] = new
+        return True
+    return False
+
+
+__all__ = ["grammar", "token_span", "replace"]

@@ -1,0 +1,198 @@
+"""What is an English word, how common it is, and which real words a non-word may have meant.
+
+Three installed word lists, each doing what it is good at:
+
+- SymSpell's English dictionary (shipped inside ``symspellpy``): 82,765 words, the intersection
+  of SCOWL and Google Books n-grams, British and American spellings both. Clean enough to say
+  "this is a word" (web frequency lists also hold ``alot``, ``thier`` and ``occured``), and
+  SymSpell finds every dictionary word within two edits of a non-word in microseconds.
+- wordfreq: how common a word is in English (and in French, German, ... to spot a loanword
+  such as *ancien* that must not be "corrected" into English).
+- jellyfish's Metaphone: whether a candidate sounds like the misspelling (``wich`` → which,
+  not with), the signal spell checkers such as Aspell call "soundslike".
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from typing import Any
+
+PREFIXES = (
+    "anti", "auto", "bi", "co", "counter", "cross", "de", "dis", "extra", "hyper", "inter", "intra",
+    "kilo", "macro", "mega", "meta", "micro", "mid", "mis", "multi", "neo", "non", "out", "over",
+    "post", "pre", "proto", "pseudo", "quasi", "re", "self", "semi", "sub", "super", "trans",
+    "ultra", "un", "under",
+)  # fmt: skip
+SUFFIXES = (
+    "ization", "izations", "isation", "isations", "ize", "izes", "ized", "izing", "ise", "ised",
+    "ising", "ism", "isms", "ist", "ists", "istic", "ity", "ities", "ness", "nesses", "less", "ly",
+    "ally", "ful", "ment", "ments", "able", "ible", "ian", "ians", "ical", "ically", "dom", "ship",
+    "hood", "wise", "like", "al", "s", "es",
+)  # fmt: skip
+_FOREIGN_LANGS = ("fr", "de", "es", "it", "pt", "nl")
+_CONTRACTION_BASES = {
+    "don", "didn", "doesn", "aren", "isn", "wasn", "weren", "couldn", "shouldn", "wouldn", "won",
+    "can", "ain", "haven", "hasn", "hadn", "mustn", "needn", "shan", "mightn",
+}  # fmt: skip
+_CONTRACTION_TAILS = ("'s", "'t", "'re", "'ve", "'ll", "'d", "'m", "'")
+_VOWELS = set("aeiouy")
+
+
+class Lexicon:
+    def __init__(self) -> None:
+        path = importlib.resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+        self._dict_path = str(path)
+        counts: dict[str, int] = {}
+        with open(self._dict_path, encoding="utf-8") as fh:
+            for line in fh:
+                word, _, count = line.partition(" ")
+                counts[word] = int(count)
+        self.counts = counts
+        self._symspell: Any = None
+        self._misspellings: dict[str, tuple[str, ...]] | None = None
+
+    def known_misspelling(self, word: str) -> tuple[str, ...]:
+        """Corrections codespell's list gives for a common misspelling (empty when none)."""
+        if self._misspellings is None:
+            table: dict[str, tuple[str, ...]] = {}
+            path = importlib.resources.files("codespell_lib") / "data" / "dictionary.txt"
+            with open(str(path), encoding="utf-8") as fh:
+                for line in fh:
+                    wrong, _, right = line.rstrip("\n").partition("->")
+                    options = tuple(o.strip() for o in right.split(",") if o.strip())
+                    if options:
+                        table[wrong] = options
+            self._misspellings = table
+        return self._misspellings.get(word.lower(), ())
+
+    # ----- knowing words --------------------------------------------------------------------
+    def in_dictionary(self, word: str) -> bool:
+        return word.lower().replace("\u2019", "'") in self.counts
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one lexicon lives for the process
+    def is_word(self, word: str, depth: int = 0) -> bool:
+        """A dictionary word, an inflection or derivation of one, or a compound of known parts."""
+        w = word.lower().replace("\u2019", "'")
+        if not w:
+            return False
+        if w in self.counts or not any(ch.isalpha() for ch in w):
+            return True
+        if "-" in w:
+            parts = [p for p in w.split("-") if p]
+            return bool(parts) and all(p in PREFIXES or self.is_word(p, depth) for p in parts)
+        if "'" in w:
+            for tail in _CONTRACTION_TAILS:
+                if w.endswith(tail):
+                    base = w[: -len(tail)]
+                    return base in _CONTRACTION_BASES or self.is_word(base, depth)
+            return False
+        if depth >= 2:
+            return False
+        return self._derived(w, depth + 1)
+
+    def _derived(self, w: str, depth: int) -> bool:
+        for p in PREFIXES:
+            rest = w[len(p) :]
+            if w.startswith(p) and len(rest) >= 5 and self.is_word(rest, depth):
+                return True
+        for s in SUFFIXES:
+            if not w.endswith(s):
+                continue
+            stem = w[: -len(s)]
+            if len(stem) < (3 if len(s) <= 2 else 4):
+                continue
+            if len(s) <= 2:
+                # plural -s/-es only on a dictionary word, or it would bless "crisiss"
+                if stem in self.counts and stem[-1] != s[0]:
+                    return True
+                continue
+            variants = {stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem}
+            if any(v in self.counts or self.is_word(v, depth) for v in variants):
+                return True
+        return False
+
+    # ----- frequencies ----------------------------------------------------------------------
+    @staticmethod
+    @functools.lru_cache(maxsize=65536)
+    def zipf(word: str, lang: str = "en") -> float:
+        import wordfreq
+
+        return float(wordfreq.zipf_frequency(word, lang))
+
+    def is_loanword(self, word: str) -> bool:
+        """Common in another major European language and used in English text: not a typo."""
+        en = self.zipf(word.lower())
+        if en < 1.0:
+            return False
+        return any(self.zipf(word.lower(), lang) >= 4.0 and self.zipf(word.lower(), lang) >= en + 1.5 for lang in _FOREIGN_LANGS)
+
+    # ----- candidates -----------------------------------------------------------------------
+    def _speller(self) -> Any:
+        if self._symspell is None:
+            from symspellpy import SymSpell
+
+            sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+            sym.load_dictionary(self._dict_path, term_index=0, count_index=1)
+            self._symspell = sym
+        return self._symspell
+
+    def near_words(self, word: str, max_distance: int = 2) -> list[str]:
+        from symspellpy import Verbosity
+
+        found = self._speller().lookup(word.lower(), Verbosity.ALL, max_edit_distance=max_distance, transfer_casing=False)
+        return [s.term for s in found if s.term != word.lower()]
+
+    @staticmethod
+    @functools.lru_cache(maxsize=65536)
+    def sounds_alike(a: str, b: str) -> bool:
+        import jellyfish
+
+        return bool(jellyfish.metaphone(a) == jellyfish.metaphone(b))
+
+
+@functools.cache
+def get_lexicon() -> Lexicon:
+    return Lexicon()
+
+
+_KEYBOARD = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
+_KEY_POS = {ch: (r, c) for r, row in enumerate(_KEYBOARD) for c, ch in enumerate(row)}
+
+
+def _sub_cost(a: str, b: str) -> float:
+    if a == b:
+        return 0.0
+    if a in _VOWELS and b in _VOWELS:
+        return 0.7
+    pa, pb = _KEY_POS.get(a), _KEY_POS.get(b)
+    if pa and pb and abs(pa[0] - pb[0]) <= 1 and abs(pa[1] - pb[1]) <= 1:
+        return 0.8
+    return 1.0
+
+
+def typo_cost(wrong: str, right: str) -> float:
+    """A weighted Damerau edit distance in which the typist's usual slips cost less: a doubled or
+    undoubled letter 0.4, two swapped letters 0.6, a vowel for a vowel 0.7, a neighbouring key 0.8,
+    a dropped or extra letter 0.8, any other letter 1.0."""
+    a, b = wrong.lower(), right.lower()
+    n, m = len(a), len(b)
+    d = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        d[i][0] = d[i - 1][0] + 0.8
+    for j in range(1, m + 1):
+        d[0][j] = d[0][j - 1] + 0.8
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            # a letter of `a` not in `b`: cheap if it doubles its neighbour
+            dele = 0.4 if (i > 1 and a[i - 1] == a[i - 2]) or (i < n and a[i - 1] == a[i]) else 0.8
+            ins = 0.4 if (j > 1 and b[j - 1] == b[j - 2]) or (j < m and b[j - 1] == b[j]) else 0.8
+            best = min(d[i - 1][j] + dele, d[i][j - 1] + ins, d[i - 1][j - 1] + _sub_cost(a[i - 1], b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1] and a[i - 1] != a[i - 2]:
+                best = min(best, d[i - 2][j - 2] + 0.6)
+            d[i][j] = best
+    return round(d[n][m], 3)
+
+
+WORDISH = re.compile(r"^[A-Za-z\u00c0-\u024f]+(?:['\u2019-][A-Za-z\u00c0-\u024f]+)*$")

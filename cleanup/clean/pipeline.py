@@ -1,0 +1,43 @@
+"""The cleaning stages, in order. Conservation is checked after each one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cleanup.clean.base import Context, Stage
+from cleanup.clean.conservation import check_conservation
+from cleanup.clean.grammar import grammar
+from cleanup.clean.notes import notes
+from cleanup.clean.paragraphs import paragraphs
+from cleanup.clean.sentences import sentences
+from cleanup.clean.spacing import spacing
+from cleanup.clean.spelling import spelling
+from cleanup.model import Change, Document, Flag
+
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("spacing", spacing),
+    ("notes", notes),
+    ("sentences", sentences),
+    ("spelling", spelling),
+    ("grammar", grammar),
+    ("paragraphs", paragraphs),
+)
+
+
+@dataclass
+class Cleaned:
+    doc: Document
+    changes: list[Change] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+
+def clean(doc: Document, ctx: Context) -> Cleaned:
+    result = Cleaned(doc)
+    check_conservation(doc, [], "read")
+    for name, stage in STAGES:
+        doc, changes, flags = stage(doc, ctx)
+        result.changes.extend(changes)
+        result.flags.extend(flags)
+        check_conservation(doc, result.changes, name)
+    result.doc = doc
+    return result

@@ -1,0 +1,172 @@
+"""Sentence ends and sentence capitals.
+
+The caption paste says where sentences end: a cue that ends bare ends one (its full stop is often
+missing), except where it leads into a quotation on the next line, which takes a colon or nothing.
+Plain lines do not say, so a line end counts as a sentence end when the next line starts with a
+capital and the line does not end on a word that cannot end a sentence. Inside a line, a full
+stop, question or exclamation mark ends a sentence unless it closes an abbreviation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from cleanup.clean.base import Context, StageResult, change_for, first_alpha_index
+from cleanup.model import BARE, EOL, Change, Document, Flag, Token, split_affixes, token_span
+
+STAGE = "sentences"
+_END_RE = re.compile(r"[.?!\u2026]+[\"'\u201d\u2019)\]*]*$")
+_OPEN_QUOTES = "\"'\u201c\u2018"
+_CLOSERS = "\"\u201d)]*"
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "eg", "e.g", "ie", "i.e", "ch",
+    "chap", "vol", "vols", "no", "nos", "pp", "p", "fig", "figs", "ed", "eds", "cf", "approx", "inc",
+    "ltd", "co", "corp", "dept", "gen", "gov", "sen", "rep", "rev", "col", "lt", "sgt", "capt",
+    "mt", "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "u.s", "u.k", "a.m", "p.m", "al", "op", "cit", "ibid", "viz", "esp", "est",
+}  # fmt: skip
+# Words a sentence cannot end on: a line ending on one runs on, and a line leading into a
+# quotation after one takes no colon ("it became evident to / "Pope and Tsar ...").
+CONTINUATION_WORDS = {
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "onto",
+    "upon", "about", "as", "than", "and", "or", "but", "nor", "that", "which", "who", "whom",
+    "whose", "how", "what", "when", "where", "why", "whether", "if", "because", "though",
+    "although", "while", "my", "your", "his", "her", "its", "our", "their", "this", "these",
+    "those", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will",
+    "would", "can", "could", "should", "may", "might", "must", "shall", "very", "such",
+    "like", "unlike", "between", "through", "toward", "towards", "under", "over", "without",
+    "within", "against", "during", "before", "after", "since", "until", "corresponding",
+}  # fmt: skip
+# Words that are never names: capitalised inside a sentence they are a slip ("And Instead of").
+NEVER_CAPITALISED_MIDSENTENCE = {
+    "instead", "however", "therefore", "because", "although", "though", "meanwhile", "moreover",
+    "furthermore", "nevertheless", "nonetheless", "also", "actually", "basically", "really",
+    "whereas", "whereby", "thus", "hence", "rather", "either", "neither", "otherwise",
+}  # fmt: skip
+
+
+def _is_abbreviation(text: str) -> bool:
+    core = split_affixes(text)[1]
+    low = core.lower()
+    if low in ABBREVIATIONS:
+        return True
+    return len(core) == 1 and core.isupper()  # an initial: "J. Smith"
+
+
+def _starts_lower(tok: Token) -> bool:
+    k = first_alpha_index(tok.text)
+    return k >= 0 and tok.text[k].islower()
+
+
+def _starts_upper(tok: Token) -> bool:
+    k = first_alpha_index(tok.text)
+    return k >= 0 and tok.text[k].isupper()
+
+
+def _opens_quote(tok: Token) -> bool:
+    return tok.text[:1] in _OPEN_QUOTES
+
+
+def _add_full_stop(text: str) -> str:
+    """Insert a full stop, inside a closing double quote, after a bracket or emphasis mark."""
+    m = re.search(r"[\"\u201d]+$", text)
+    if m:
+        return text[: m.start()] + "." + text[m.start() :]
+    return text + "."
+
+
+def _resolve_end(tokens: list[Token], i: int) -> tuple[bool, str | None, str]:
+    """For token i at a line end: (ends a sentence?, new text or None, reason)."""
+    tok = tokens[i]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    core = split_affixes(tok.text)[1].lower()
+    trail = split_affixes(tok.text)[2]
+    if _END_RE.search(tok.text) and not (_is_abbreviation(tok.text) and nxt and _starts_lower(nxt)):
+        return True, None, ""
+    if trail.rstrip(_CLOSERS).endswith((":", ";", ",", "\u2014", "-")) or tok.text.endswith("\u2014"):
+        return False, None, ""
+    if tok.boundary == EOL:
+        if nxt is not None and (not _starts_upper(nxt) or core in CONTINUATION_WORDS):
+            return False, None, ""
+    if nxt is not None and _opens_quote(nxt) and not _opens_quote(tok):
+        if core in CONTINUATION_WORDS or _starts_lower(nxt):
+            return False, None, ""
+        return False, tok.text + ":", "a line that leads into a quotation takes a colon"
+    if tok.boundary == BARE:
+        reason = "the caption cue ended the sentence without a full stop"
+    else:
+        reason = "the line ended the sentence (the next starts with a capital) without a full stop"
+    return True, _add_full_stop(tok.text), reason
+
+
+def _title_follows(tokens: list[Token], i: int) -> bool:
+    """Whether a capitalised word follows within a title's reach ("Socialism with Chinese Characteristics")."""
+    for tok in tokens[i + 1 : i + 4]:
+        if tok.core[:1].isupper():
+            return True
+        if tok.core.lower() not in CONTINUATION_WORDS or tok.sentence_end:
+            return False
+    return False
+
+
+def sentences(doc: Document, ctx: Context) -> StageResult:
+    tokens = list(doc.tokens)
+    changes: list[Change] = []
+    flags: list[Flag] = []
+    n = len(tokens)
+    # 1. where sentences end
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < n else None
+        if tok.boundary in (BARE, EOL) or nxt is None:
+            end, new_text, reason = _resolve_end(tokens, i)
+            if new_text is not None:
+                kind = "sentence-end" if end else "punctuation"
+                changes.append(change_for(tok, kind, new_text, reason, STAGE))
+                tok = replace(tok, text=new_text)
+        else:
+            end = bool(_END_RE.search(tok.text)) and tok.core != "" and not (
+                _is_abbreviation(tok.text) and (_starts_lower(nxt) or not tok.text.endswith("."))
+            )
+            if end and _starts_lower(nxt) and tok.text.rstrip(_CLOSERS).endswith("."):
+                end = False  # "etc. and", "p. 5": a full stop inside a sentence
+        tokens[i] = replace(tok, sentence_end=end)
+
+    # 2. capitals: sentence starts up, never-a-name words inside a sentence down
+    lower_seen = Counter(t.core for t in tokens if t.core and t.core[0].islower())
+    starts = {0} | {i + 1 for i, t in enumerate(tokens) if t.sentence_end}
+    mid_caps = Counter(t.core for i, t in enumerate(tokens) if i not in starts and t.core[:1].isupper())
+    for i, tok in enumerate(tokens):
+        core = tok.core
+        k = first_alpha_index(tok.text)
+        if k < 0 or not core:
+            continue
+        if i in starts:
+            if tok.text[k].islower() and not any(ch.isupper() for ch in core[1:]):
+                new = tok.text[:k] + tok.text[k].upper() + tok.text[k + 1 :]
+                changes.append(change_for(tok, "capitalisation", new, "a sentence starts with a capital", STAGE))
+                tokens[i] = replace(tok, text=new)
+            continue
+        prev = tokens[i - 1]
+        after_break = prev.text.rstrip(_CLOSERS).endswith((":", ";")) or _opens_quote(tok) or prev.text.endswith("\u2014")
+        if not core[0].isupper() or core[1:] != core[1:].lower() or after_break:
+            continue
+        nxt_ok = i + 1 >= n or _starts_lower(tokens[i + 1]) or not tokens[i + 1].core
+        prev_ok = (i - 1) in starts or _starts_lower(prev)
+        if core.lower() in NEVER_CAPITALISED_MIDSENTENCE and nxt_ok and prev_ok:
+            new = tok.with_core(core.lower()).text
+            changes.append(change_for(tok, "capitalisation", new, f"'{core.lower()}' is never a name: no capital inside a sentence", STAGE))
+            tokens[i] = replace(tok, text=new)
+        elif prev_ok and nxt_ok and mid_caps[core] == 1 and lower_seen[core.lower()] >= 2 and not _title_follows(tokens, i):
+            new = tok.with_core(core.lower()).text
+            changes.append(
+                change_for(tok, "capitalisation", new, f"capitalised inside a sentence only here; '{core.lower()}' is lower-case elsewhere in the document", STAGE, 0.7)
+            )
+            tokens[i] = replace(tok, text=new)
+        elif prev_ok and nxt_ok and lower_seen[core.lower()] and mid_caps[core] == 1:
+            flags.append(
+                Flag("capitalisation", core, (core.lower(),), token_span(tok),
+                     "capitalised inside a sentence, lower-case elsewhere in the document: a name, or a slip?", STAGE, 0.5)
+            )  # fmt: skip
+    return doc.with_tokens(tokens), changes, flags

@@ -1,0 +1,108 @@
+"""Spacing and typography: dashes between clauses, stray spaces before punctuation, quotes.
+
+NBSPs, double spaces and caption-line breaks never reach the prose: the reader splits on any
+white space and the writers join tokens with one space. What is left for this stage is the
+typography that the reader keeps: ``--`` and a spaced hyphen become an em dash, punctuation
+that stood apart after a space is attached to its word, and quotes take one style, the style
+most of the document already uses (so the fewest marks change).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from cleanup.clean.base import Context, StageResult, change_for, merge_into_previous, split_token
+from cleanup.model import Change, Document, Flag, Token
+
+STAGE = "spacing"
+EM_DASH = "\u2014"
+_DASH_TOKENS = {"-", "--", "---", "\u2013", "\u2013\u2013", "\u2014"}
+_INNER_DOUBLE_HYPHEN = re.compile(r"^(.*[^\W_][^\w\-]*)(-{2,})([^\w\-]*[^\W_].*)$")
+_DETACHED_PUNCT = re.compile(r"^[,.;:!?)\]\u201d]+$")
+
+STRAIGHT_TO_CURLY_DOUBLE = ("\u201c", "\u201d")
+STRAIGHT_TO_CURLY_SINGLE = ("\u2018", "\u2019")
+_CURLY = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+
+
+def quote_style(tokens: tuple[Token, ...] | list[Token]) -> str:
+    """"curly" or "straight": whichever the document already uses more."""
+    straight = curly = 0
+    for tok in tokens:
+        straight += tok.text.count("'") + tok.text.count('"')
+        curly += sum(tok.text.count(c) for c in _CURLY)
+    return "curly" if curly > straight else "straight"
+
+
+def to_straight(text: str) -> str:
+    return "".join(_CURLY.get(ch, ch) for ch in text)
+
+
+def to_curly(text: str) -> str:
+    """Straight quotes to curly ones, opening or closing by position in the token."""
+    out = []
+    n = len(text)
+    for k, ch in enumerate(text):
+        if ch not in "'\"":
+            out.append(ch)
+            continue
+        before = text[k - 1] if k else ""
+        after = text[k + 1] if k + 1 < n else ""
+        opening = (not before or before in "([{\u2014\u201c\u2018\"'") and bool(after) and not after.isspace()
+        if ch == "'" and opening and after.isdigit():
+            opening = False  # '90s: an apostrophe, not a quote
+        if ch == '"':
+            out.append(STRAIGHT_TO_CURLY_DOUBLE[0] if opening else STRAIGHT_TO_CURLY_DOUBLE[1])
+        else:
+            out.append(STRAIGHT_TO_CURLY_SINGLE[0] if opening else STRAIGHT_TO_CURLY_SINGLE[1])
+    return "".join(out)
+
+
+def spacing(doc: Document, ctx: Context) -> StageResult:
+    changes: list[Change] = []
+    tokens = list(doc.tokens)
+
+    # 1. dashes between clauses
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.text in _DASH_TOKENS and tok.text != EM_DASH and 0 < i < len(tokens) - 1:
+            changes.append(change_for(tok, "dash", EM_DASH, "a dash between clauses is an em dash", STAGE))
+            tokens[i] = replace(tok, text=EM_DASH)
+        else:
+            m = _INNER_DOUBLE_HYPHEN.match(tok.text)
+            if m:
+                parts = [m.group(1), m.group(2), m.group(3)]
+                new = split_token(tok, parts)
+                new[1] = replace(new[1], text=EM_DASH)
+                changes.append(
+                    change_for(tok, "dash", f"{parts[0]} {EM_DASH} {parts[2]}", "a double hyphen between words is a spaced em dash", STAGE)
+                )
+                tokens[i : i + 1] = new
+                i += 2
+        i += 1
+
+    # 2. punctuation standing apart after a space
+    i = 1
+    while i < len(tokens):
+        tok = tokens[i]
+        if _DETACHED_PUNCT.match(tok.text) and tokens[i - 1].text != EM_DASH:
+            prev = tokens[i - 1]
+            changes.append(
+                change_for(prev, "spacing", prev.text + tok.text, "no space before punctuation", STAGE)
+            )
+            merge_into_previous(tokens, i)
+            continue
+        i += 1
+
+    # 3. one quote style
+    style = quote_style(tokens)
+    convert = to_curly if style == "curly" else to_straight
+    for i, tok in enumerate(tokens):
+        new_text = convert(tok.text)
+        if new_text != tok.text:
+            changes.append(change_for(tok, "quotes", new_text, f"quotes made consistent ({style}, the style most of the document uses)", STAGE))
+            tokens[i] = replace(tok, text=new_text)
+    flags: list[Flag] = []
+    return doc.with_tokens(tokens), changes, flags

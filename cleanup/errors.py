@@ -1,0 +1,18 @@
+"""The one error type users see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CleanupError(Exception):
+    """A user-facing failure: the CLI prints ``cleanup: PATH: message`` and exits 1."""
+
+    def __init__(self, path: str | Path | None, message: str) -> None:
+        self.path = str(path) if path is not None else None
+        self.message = message
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
+class ConservationError(RuntimeError):
+    """A stage lost a word without accounting for it: a bug, never the user's fault."""

@@ -13,8 +13,9 @@ import re
 from dataclasses import replace
 
 from cleanup.clean.base import Context, StageResult, change_for, delete_token
+from cleanup.clean.spacing import quote_style, to_curly, to_straight
 from cleanup.engines import Issue
-from cleanup.model import Change, Document, Flag, Token, merge_spans, token_span
+from cleanup.model import Change, Document, Flag, Token, merge_spans
 
 STAGE = "grammar"
 _BE = r"(?:am|is|are|was|were|be|been|being|get|gets|got|getting|become|became|becoming)"
@@ -72,25 +73,30 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
                 changes.append(change_for(tok, "grammar", new.text, why, STAGE, 0.9))
                 tokens[i + k] = new
 
-    # 2. the engine
+    # 2. the engine, to a fixed point: a fix can reveal another ("the the the")
     engine = ctx.engine
     if engine is None:
         return doc.with_tokens(tokens), changes, flags
-    text, starts = _render(tokens)
-    deletions: set[int] = set()
-    for issue in engine.check(text):
-        idx = _tokens_of(issue, tokens, starts)
-        span = merge_spans([tokens[k] for k in idx]) if idx else _span_at(issue, tokens, starts)
-        applied = False
-        if issue.rule in engine.safe_rules and idx and issue.suggestions and not deletions & set(idx):
-            applied = _apply(issue, idx, tokens, changes, deletions, engine.name)
-        if not applied and issue.category not in engine.quiet_categories:
-            flags.append(
-                Flag("grammar", text[issue.start : issue.end], issue.suggestions[:3], span,
-                     f"{engine.name} {issue.rule}: {issue.message}", STAGE, 0.5)
-            )  # fmt: skip
-    for k in sorted(deletions, reverse=True):
-        delete_token(tokens, k)
+    for _ in range(len(tokens) + 1):  # each round that changes something removes or fixes a word
+        applied_before = len(changes)
+        flags = []
+        text, starts = _render(tokens)
+        deletions: set[int] = set()
+        for issue in engine.check(text):
+            idx = _tokens_of(issue, tokens, starts)
+            span = merge_spans([tokens[k] for k in idx]) if idx else _span_at(issue, tokens, starts)
+            applied = False
+            if issue.rule in engine.safe_rules and idx and issue.suggestions and not deletions & set(idx):
+                applied = _apply(issue, idx, tokens, changes, deletions, engine.name)
+            if not applied and issue.category not in engine.quiet_categories:
+                flags.append(
+                    Flag("grammar", text[issue.start : issue.end], issue.suggestions[:3], span,
+                         f"{engine.name} {issue.rule}: {issue.message}", STAGE, 0.5)
+                )  # fmt: skip
+        for k in sorted(deletions, reverse=True):
+            delete_token(tokens, k)
+        if len(changes) == applied_before:
+            break
     return doc.with_tokens(tokens), changes, flags
 
 
@@ -106,15 +112,19 @@ def _apply(issue: Issue, idx: list[int], tokens: list[Token], changes: list[Chan
     covered = [tokens[k] for k in idx]
     if len(covered) == 2 and len(words) == 1 and covered[0].core.lower() == covered[1].core.lower() == fix.lower():
         # a repeated word: drop the second, unless the repeat is English ("had had", "that that")
-        if fix.lower() in LEGITIMATE_REPEATS or covered[0].text != covered[0].core:
+        if fix.lower() in LEGITIMATE_REPEATS or covered[0].text != covered[0].core or not covered[1].text.startswith(covered[1].core):
             return False
         gone = covered[1]
         changes.append(change_for(gone, "grammar", "", f"{reason} (repeated word removed)", STAGE, 0.9))
+        trail = gone.text[len(gone.core) :]
+        if trail:  # the sentence's punctuation stays, on the word that stays
+            tokens[idx[0]] = replace(covered[0], text=covered[0].text + trail)
         deletions.add(idx[1])
         return True
     if len(covered) == len(words) == 1:
         tok = covered[0]
-        new = tok.with_core(words[0])
+        convert = to_curly if quote_style(tokens) == "curly" else to_straight
+        new = tok.with_core(convert(words[0]))  # the engine's apostrophe, in the document's style
         if new.text == tok.text:
             return False
         changes.append(change_for(tok, "grammar", new.text, reason, STAGE, 0.8))
@@ -123,4 +133,3 @@ def _apply(issue: Issue, idx: list[int], tokens: list[Token], changes: list[Chan
     return False
 
 
-__all__ = ["grammar", "token_span", "replace"]

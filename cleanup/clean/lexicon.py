@@ -31,7 +31,7 @@ SUFFIXES = (
     "ally", "ful", "ment", "ments", "able", "ible", "ian", "ians", "ical", "ically", "dom", "ship",
     "hood", "wise", "like", "al", "s", "es",
 )  # fmt: skip
-_FOREIGN_LANGS = ("fr", "de", "es", "it", "pt", "nl")
+_FOREIGN_LANGS = ("fr", "de", "es", "it")
 _CONTRACTION_BASES = {
     "don", "didn", "doesn", "aren", "isn", "wasn", "weren", "couldn", "shouldn", "wouldn", "won",
     "can", "ain", "haven", "hasn", "hadn", "mustn", "needn", "shan", "mightn",
@@ -52,6 +52,8 @@ class Lexicon:
         self.counts = counts
         self._symspell: Any = None
         self._misspellings: dict[str, tuple[str, ...]] | None = None
+        self._harper: Any = None
+        self._harper_cache: dict[str, bool] = {}
 
     def known_misspelling(self, word: str) -> tuple[str, ...]:
         """Corrections codespell's list gives for a common misspelling (empty when none)."""
@@ -112,6 +114,27 @@ class Lexicon:
             if any(v in self.counts or self.is_word(v, depth) for v in variants):
                 return True
         return False
+
+    def harper_known(self, words: set[str]) -> set[str]:
+        """The words Harper's curated (American) dictionary accepts: a second opinion for words
+        SymSpell's list lacks (``labor``, ``analyzing``, ``exoplanet``). One batched lint."""
+        todo = sorted(w for w in words if w not in self._harper_cache)
+        if todo:
+            import harper
+
+            if self._harper is None:
+                self._harper = harper.Linter(harper.Dialect.AMERICAN)
+            text = "\n\n".join(todo)
+            bad: set[int] = set()
+            for lint in self._harper.lint(text, language=harper.Language.PLAINTEXT):
+                if lint.lint_kind in ("Spelling", "Typo", "BoundaryError"):
+                    bad.add(lint.span.start)
+                    bad.add(lint.span.end - 1)
+            pos = 0
+            for w in todo:
+                self._harper_cache[w] = not any(k in bad for k in range(pos, pos + len(w)))
+                pos += len(w) + 2
+        return {w for w in words if self._harper_cache[w]}
 
     # ----- frequencies ----------------------------------------------------------------------
     @staticmethod

@@ -78,11 +78,12 @@ def gap_depths(bags: list[Counter[str]]) -> list[float]:
     return depths
 
 
-def choose_breaks(depths: list[float], max_len: int) -> list[int]:
-    """Sentence indices that start a new paragraph (0 excluded)."""
+def choose_breaks(depths: list[float], max_len: int, allowed: set[int] | None = None) -> list[int]:
+    """Sentence indices that start a new paragraph (0 excluded); only ``allowed`` ones if given."""
     n = len(depths) + 1
     if n <= 1:
         return []
+    depths = [d if allowed is None or g + 1 in allowed else -1.0 for g, d in enumerate(depths)]
     mean = sum(depths) / len(depths)
     std = math.sqrt(sum((d - mean) ** 2 for d in depths) / len(depths))
     cutoff = mean - std / 2
@@ -114,7 +115,9 @@ def choose_breaks(depths: list[float], max_len: int) -> list[int]:
 def paragraphs(doc: Document, ctx: Context) -> StageResult:
     sents = doc.sentences()
     bags = [_bag([t.core for t in doc.tokens[s:e]]) for s, e in sents]
-    breaks = choose_breaks(gap_depths(bags), max(ctx.max_paragraph_sentences, 2 * MIN_SENTENCES))
+    # a sentence that is only a citation, "(Capital Vol. 1, Ch. 26).", stays with the quotation before it
+    allowed = {k for k, (s, _) in enumerate(sents) if not doc.tokens[s].text.startswith("(")}
+    breaks = choose_breaks(gap_depths(bags), max(ctx.max_paragraph_sentences, 2 * MIN_SENTENCES), allowed)
     starts = {0} | {sents[b][0] for b in breaks}
     tokens = [replace(t, paragraph_start=i in starts) for i, t in enumerate(doc.tokens)]
     changes: list[Change] = []

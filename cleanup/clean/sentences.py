@@ -27,6 +27,8 @@ ABBREVIATIONS = {
     "mt", "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "u.s", "u.k", "a.m", "p.m", "al", "op", "cit", "ibid", "viz", "esp", "est",
 }  # fmt: skip
+# Abbreviations that often close a sentence: before a capital, their full stop ends it too.
+ABBREVIATIONS_THAT_END = {"etc", "al", "ibid", "inc", "ltd", "co", "corp", "esp", "approx", "est"}
 # Words a sentence cannot end on: a line ending on one runs on, and a line leading into a
 # quotation after one takes no colon ("it became evident to / "Pope and Tsar ...").
 CONTINUATION_WORDS = {
@@ -69,6 +71,19 @@ def _opens_quote(tok: Token) -> bool:
     return tok.text[:1] in _OPEN_QUOTES
 
 
+def _punct_ends(tok: Token, nxt: Token | None) -> bool:
+    """Whether the token's own punctuation ends a sentence, wherever it stands."""
+    if not _END_RE.search(tok.text):
+        return False
+    if not tok.core:  # "--." ends a sentence; an elision "[...]" does not
+        return "[" not in tok.text and "(" not in tok.text and (nxt is None or not _starts_lower(nxt))
+    if not tok.text.rstrip(_CLOSERS).endswith("."):
+        return True  # ? ! and the ellipsis
+    if _is_abbreviation(tok.text):
+        return nxt is None or (_starts_upper(nxt) and tok.core.lower() in ABBREVIATIONS_THAT_END)
+    return nxt is None or not _starts_lower(nxt)  # "p. 5" and "etc. and" stay inside a sentence
+
+
 def _add_full_stop(text: str) -> str:
     """Insert a full stop, inside a closing double quote, after a bracket or emphasis mark."""
     m = re.search(r"[\"\u201d]+$", text)
@@ -83,8 +98,10 @@ def _resolve_end(tokens: list[Token], i: int) -> tuple[bool, str | None, str]:
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     core = split_affixes(tok.text)[1].lower()
     trail = split_affixes(tok.text)[2]
-    if _END_RE.search(tok.text) and not (_is_abbreviation(tok.text) and nxt and _starts_lower(nxt)):
-        return True, None, ""
+    if _END_RE.search(tok.text):
+        abbreviation = bool(tok.core) and _is_abbreviation(tok.text) and tok.text.rstrip(_CLOSERS).endswith(".")
+        bracket = not tok.core and ("[" in tok.text or "(" in tok.text)
+        return _punct_ends(tok, nxt) or (tok.boundary == BARE and not abbreviation and not bracket), None, ""
     if trail.rstrip(_CLOSERS).endswith((":", ";", ",", "\u2014", "-")) or tok.text.endswith("\u2014"):
         return False, None, ""
     if tok.boundary == EOL:
@@ -126,11 +143,7 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
                 changes.append(change_for(tok, kind, new_text, reason, STAGE))
                 tok = replace(tok, text=new_text)
         else:
-            end = bool(_END_RE.search(tok.text)) and tok.core != "" and not (
-                _is_abbreviation(tok.text) and (_starts_lower(nxt) or not tok.text.endswith("."))
-            )
-            if end and _starts_lower(nxt) and tok.text.rstrip(_CLOSERS).endswith("."):
-                end = False  # "etc. and", "p. 5": a full stop inside a sentence
+            end = _punct_ends(tok, nxt)
         tokens[i] = replace(tok, sentence_end=end)
 
     # 2. capitals: sentence starts up, never-a-name words inside a sentence down

@@ -173,6 +173,8 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     doc_words = frozenset(
         c.lower() for c in cores if WORDISH.match(c) and c.islower() and lex.is_word(c) and not lex.in_dictionary(c)
     )
+    unknown = {c for c in cores if c and WORDISH.match(c) and not lex.is_word(c)}
+    second_opinion = lex.harper_known(unknown)
     out: list[Token] = []
     for i, tok in enumerate(tokens):
         core = cores[i]
@@ -186,7 +188,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             changes.append(change_for(tok, "spelling", new.text, "mis-capitalised: a capital inside the word", STAGE, 0.9))
             out.append(new)
             continue
-        if lex.is_word(core):
+        if core not in unknown or core in second_opinion:
             out.append(tok)
             continue
         capitalised = core[:1].isupper()
@@ -208,11 +210,9 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
                 out.append(new)
             continue
         low = core.lower()
-        if lex.is_loanword(low):
-            flags.append(Flag("spelling", core, (), core_span(tok), "not English, but common in another language: a loanword?", STAGE, 0.2))
-            out.append(tok)
-            continue
         verdict = judge(lex, low, doc_words, strict=capitalised)
+        if verdict.fix is not None and lex.is_loanword(low):
+            verdict = Verdict(None, verdict.suggestions, "not English, but common in another language: a loanword?", 0.2)
         if verdict.fix is None or quoted[i]:
             reason = verdict.reason if not quoted[i] or verdict.fix is None else "inside a quotation or citation: " + verdict.reason
             flags.append(Flag("spelling", core, tuple(_match_case(core, s) for s in verdict.suggestions), core_span(tok), reason, STAGE, verdict.confidence))

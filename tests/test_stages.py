@@ -1,0 +1,151 @@
+"""Each cleaning stage on its own, through the pipeline's conservation check."""
+
+from __future__ import annotations
+
+from cleanup.clean.base import Context
+from cleanup.clean.notes import is_pronunciation_guide
+from cleanup.clean.lexicon import get_lexicon
+from cleanup.clean.spacing import spacing, to_curly
+from cleanup.readers import read_text
+from tests.conftest import caption, prose, run_clean
+
+
+def test_spacing_dashes_and_detached_punctuation() -> None:
+    doc, changes, _ = spacing(read_text(caption("life -- including work - and rest , too")), Context())
+    assert doc.body_text() == "life \u2014 including work \u2014 and rest, too"
+    assert {c.kind for c in changes} == {"dash", "spacing"}
+
+
+def test_inner_double_hyphen_becomes_spaced_em_dash() -> None:
+    out = run_clean(caption("It was life--including work."))
+    assert prose(out.doc) == "It was life \u2014 including work."
+
+
+def test_quotes_take_the_majority_style() -> None:
+    straight = run_clean(caption("He said \"yes\" and 'no' but \u2018maybe\u2019."))
+    assert prose(straight.doc) == "He said \"yes\" and 'no' but 'maybe'."
+    curly = run_clean(caption("It\u2019s \u201cfine\u201d and \u2018good\u2019, don\u2019t say 'bad'."))
+    assert prose(curly.doc) == "It\u2019s \u201cfine\u201d and \u2018good\u2019, don\u2019t say \u2018bad\u2019."
+    assert to_curly("'90s") == "\u201990s"
+
+
+def test_editorial_note_leaves_prose_and_is_reported() -> None:
+    out = run_clean(caption("They do the work for free. [context for this - we will show clips here]", "Next sentence here"))
+    assert "context" not in prose(out.doc)
+    assert prose(out.doc).startswith("They do the work for free. Next sentence here.")
+    (note,) = out.doc.notes
+    assert note.kind == "editorial" and note.text == "[context for this - we will show clips here]"
+    assert out.doc.source[note.span[0] : note.span[1]] == note.text
+
+
+def test_elision_in_quotation_and_citation_stay() -> None:
+    text = caption('Engels would come to view that', '"[...] America was the proving-ground of communism"', 'Said in a letter (Communist Manifesto, Preamble)')
+    out = run_clean(text)
+    body = prose(out.doc)
+    assert '"[...] America was' in body
+    assert "(Communist Manifesto, Preamble)." in body
+    assert out.doc.notes == ()
+
+
+def test_pronunciation_guide_leaves_prose() -> None:
+    out = run_clean(caption("Thinkers like Charles Fourier (foo-yeh) and Robert Owen"))
+    assert prose(out.doc) == "Thinkers like Charles Fourier and Robert Owen."
+    assert [(n.kind, n.text) for n in out.doc.notes] == [("pronunciation", "(foo-yeh)")]
+
+
+def test_pronunciation_guide_recogniser() -> None:
+    lex = get_lexicon()
+    assert is_pronunciation_guide("TSVIK-ee", lex)
+    assert is_pronunciation_guide("pronounced KEEN-wah", lex)
+    assert not is_pronunciation_guide("long-term", lex)
+    assert not is_pronunciation_guide("Communist Manifesto, Preamble", lex)
+    assert not is_pronunciation_guide("see below", lex)
+    assert not is_pronunciation_guide("1990-1995", lex)
+
+
+def test_sentence_ends_from_cue_ends() -> None:
+    out = run_clean(caption("the first sentence runs|on here~", "and ends here", "a second one.", "is it a question?"))
+    assert prose(out.doc) == "The first sentence runs on here and ends here. A second one. Is it a question?"
+    assert len(out.doc.sentences()) == 3
+
+
+def test_lead_into_quotation_takes_colon_or_nothing() -> None:
+    out = run_clean(caption("To quote the manifesto, it became evident to", '"Pope and Tsar"', "Marx put it plainly", '"All that is solid melts into air"'))
+    body = prose(out.doc)
+    assert 'evident to "Pope and Tsar."' in body
+    assert 'Marx put it plainly: "All that is solid melts into air."' in body
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    out = run_clean(caption('"his kind."| Communist Manifesto, Ch. 1.', "Next one here"))
+    assert len(out.doc.sentences()) == 3
+    assert "Ch. 1. Next one here." in prose(out.doc)
+
+
+def test_plain_lines_join_into_sentences() -> None:
+    out = run_clean("Title\n\n2021-01-15\nthis line runs on to the\nnext one and ends\nThen another starts\n")
+    assert prose(out.doc) == "This line runs on to the next one and ends. Then another starts."
+
+
+def test_capitals_fixed_and_names_kept() -> None:
+    out = run_clean(caption("the peasants were there", "And Instead of waiting, peasants left", "So Peasants who once stayed were few", "We met Socialism with Chinese Characteristics and socialism"))
+    body = prose(out.doc)
+    assert body.startswith("The peasants were there. And instead of waiting")
+    assert "So peasants who once" in body
+    assert "Socialism with Chinese Characteristics" in body
+
+
+def test_spelling_fixes_non_words_and_keeps_names() -> None:
+    out = run_clean(caption("It occured to Vaush that the outter regions were invisable", "Taleb calls it fragile, says Marikana"))
+    body = prose(out.doc)
+    assert "It occurred to Vaush that the outer regions were invisible." in body
+    assert "Taleb calls it fragile, says Marikana." in body  # a name at a sentence start is judged strictly
+
+
+def test_run_together_and_miscapitalised() -> None:
+    out = run_clean(caption("an attempt to sum up realityjust sum it up", "The HIghest Stage"))
+    assert "sum up reality just sum it up" in prose(out.doc)
+    assert "The Highest Stage" in prose(out.doc)
+    split = [c for c in out.changes if c.kind == "split"]
+    assert split and split[0].before == "realityjust"
+
+
+def test_protected_words_are_never_changed() -> None:
+    text = caption("the outter regions")
+    assert "outer" in prose(run_clean(text).doc)
+    assert "outter" in prose(run_clean(text, protected=frozenset({"outter"})).doc)
+
+
+def test_unsure_words_are_flagged_not_changed() -> None:
+    out = run_clean(caption("the ancien regime fell and the zorblax arrived"))
+    assert "ancien regime" in prose(out.doc) and "zorblax" in prose(out.doc)
+    assert {f.text for f in out.flags} >= {"ancien", "zorblax"}
+
+
+def test_fixed_phrase_grammar() -> None:
+    out = run_clean(caption("peasants had been accustom to it", "it was suppose to work"))
+    assert "had been accustomed to it" in prose(out.doc)
+    assert "was supposed to work" in prose(out.doc)
+    assert all(c.stage == "grammar" for c in out.changes if c.after.startswith(("accustomed", "supposed")))
+
+
+def test_harper_safe_rules_applied_others_flagged(harper_engine: object) -> None:
+    out = run_clean(caption("They put there money in the the fund and had had enough"), engine=harper_engine)
+    body = prose(out.doc)
+    assert "put their money in the fund" in body
+    assert "had had enough" in body
+    removed = [c for c in out.changes if c.after == ""]
+    assert len(removed) == 1 and removed[0].before == "the"
+
+
+def test_paragraphs_break_at_topic_shift_and_stay_short() -> None:
+    cats = [f"Cats purr and cats nap while cat owners feed cats number {k}" for k in range(6)]
+    ships = [f"Ships sail the ocean and ship crews steer ships past harbours number {k}" for k in range(6)]
+    out = run_clean(caption(*cats, *ships))
+    paras = out.doc.paragraphs()
+    assert len(paras) >= 2
+    first = out.doc.text_of(*paras[0])
+    assert "Ships" not in first
+    for s, e in paras:
+        sents = [x for x in out.doc.sentences() if s <= x[0] < e]
+        assert len(sents) <= 8

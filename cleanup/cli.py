@@ -84,7 +84,7 @@ def run(
             _err(f"{exc.path}: {exc.message}" if exc.path else exc.message)
             if exc.path is None:  # a problem with the run itself (engine, word list): stop
                 raise typer.Exit(1) from None
-        except Exception as exc:  # noqa: BLE001 - a bug: one line, the traceback only on request
+        except Exception as exc:
             failed.append((path, f"internal error: {exc}"))
             _err(f"{path}: internal error: {type(exc).__name__}: {exc}" + ("" if debug else " (run with --debug for details)"))
             if debug:

@@ -139,7 +139,7 @@ class Document:
         starts = [i for i, t in enumerate(self.tokens) if t.paragraph_start]
         if not starts or starts[0] != 0:
             starts.insert(0, 0)
-        ends = starts[1:] + [len(self.tokens)]
+        ends = [*starts[1:], len(self.tokens)]
         return [(s, e) for s, e in zip(starts, ends, strict=True) if e > s]
 
     def text_of(self, start: int, end: int) -> str:

@@ -65,7 +65,7 @@ def test_every_token_points_at_its_source() -> None:
     text = SEED.read_text(encoding="utf-8")
     doc = read_text(text)
     for tok in doc.tokens:
-        (s, e), = tok.src
+        ((s, e),) = tok.src
         assert text[s:e] == tok.text
     assert len(doc.input_words) > 5000
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cleanup.clean.base import Context
-from cleanup.clean.notes import is_pronunciation_guide
 from cleanup.clean.lexicon import get_lexicon
+from cleanup.clean.notes import is_pronunciation_guide
 from cleanup.clean.spacing import spacing, to_curly
 from cleanup.readers import read_text
 from tests.conftest import caption, prose, run_clean
@@ -39,7 +39,11 @@ def test_editorial_note_leaves_prose_and_is_reported() -> None:
 
 
 def test_elision_in_quotation_and_citation_stay() -> None:
-    text = caption('Engels would come to view that', '"[...] America was the proving-ground of communism"', 'Said in a letter (Communist Manifesto, Preamble)')
+    text = caption(
+        "Engels would come to view that",
+        '"[...] America was the proving-ground of communism"',
+        "Said in a letter (Communist Manifesto, Preamble)",
+    )
     out = run_clean(text)
     body = prose(out.doc)
     assert '"[...] America was' in body
@@ -70,7 +74,11 @@ def test_sentence_ends_from_cue_ends() -> None:
 
 
 def test_lead_into_quotation_takes_colon_or_nothing() -> None:
-    out = run_clean(caption("To quote the manifesto, it became evident to", '"Pope and Tsar"', "Marx put it plainly", '"All that is solid melts into air"'))
+    out = run_clean(
+        caption(
+            "To quote the manifesto, it became evident to", '"Pope and Tsar"', "Marx put it plainly", '"All that is solid melts into air"'
+        )
+    )
     body = prose(out.doc)
     assert 'evident to "Pope and Tsar."' in body
     assert 'Marx put it plainly: "All that is solid melts into air."' in body
@@ -88,7 +96,14 @@ def test_plain_lines_join_into_sentences() -> None:
 
 
 def test_capitals_fixed_and_names_kept() -> None:
-    out = run_clean(caption("the peasants were there", "And Instead of waiting, peasants left", "So Peasants who once stayed were few", "We met Socialism with Chinese Characteristics and socialism"))
+    out = run_clean(
+        caption(
+            "the peasants were there",
+            "And Instead of waiting, peasants left",
+            "So Peasants who once stayed were few",
+            "We met Socialism with Chinese Characteristics and socialism",
+        )
+    )
     body = prose(out.doc)
     assert body.startswith("The peasants were there. And instead of waiting")
     assert "So peasants who once" in body

@@ -24,7 +24,12 @@ FIXED_PHRASES: tuple[tuple[re.Pattern[str], int, str, str], ...] = (
     (re.compile(rf"^{_BE} accustom to$"), 1, "accustomed", "fixed phrase 'accustomed to'"),
     (re.compile(rf"^{_BE} suppose to$"), 1, "supposed", "fixed phrase 'supposed to'"),
     (re.compile(rf"^{_BE} use to$"), 1, "used", "fixed phrase 'used to'"),
-    (re.compile(r"^(?:could|would|should|must|might) of (?:been|had|gone|done|seen|known|made|taken|got|gotten)$"), 1, "have", "'of' for 'have' after a modal verb"),
+    (
+        re.compile(r"^(?:could|would|should|must|might) of (?:been|had|gone|done|seen|known|made|taken|got|gotten)$"),
+        1,
+        "have",
+        "'of' for 'have' after a modal verb",
+    ),
 )
 PHRASE_LEN = 3
 LEGITIMATE_REPEATS = {"had", "that", "is", "do", "bye", "very", "so", "no", "yeah", "ha", "well", "really"}
@@ -131,5 +136,3 @@ def _apply(issue: Issue, idx: list[int], tokens: list[Token], changes: list[Chan
         tokens[idx[0]] = new
         return True
     return False
-
-

@@ -18,8 +18,8 @@ STAGE = "notes"
 _ELISION = re.compile(r"^\s*(?:\.\s*){3}\s*$|^\s*\u2026\s*$|^\s*sic\s*$", re.I)
 _GUIDE_PREFIX = re.compile(r"^(?:pronounced|pron\.|say|said|rhymes with)\s*:?\s+", re.I)
 _CHUNK = re.compile(r"^[A-Za-z\u00c0-\u024f']{1,8}$")
-_OPEN_DQ = "\u201c\""
-_CLOSE_DQ = "\u201d\""
+_OPEN_DQ = '\u201c"'
+_CLOSE_DQ = '\u201d"'
 
 
 def _in_quotation(tokens: list[Token], i: int) -> bool:
@@ -34,7 +34,7 @@ def _in_quotation(tokens: list[Token], i: int) -> bool:
             elif ch == "\u201d":
                 depth = max(0, depth - 1)
             elif ch == '"':
-                opening = k == 0 or not t[k - 1].isalnum() and t[k - 1] not in ".,;:!?"
+                opening = k == 0 or (not t[k - 1].isalnum() and t[k - 1] not in ".,;:!?")
                 if opening and k + 1 < len(t):
                     depth += 1
                 else:

@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import replace
+from itertools import pairwise
 
 from cleanup.clean.base import Context, StageResult
 from cleanup.model import Change, Document, Flag
@@ -102,7 +103,7 @@ def choose_breaks(depths: list[float], max_len: int, allowed: set[int] | None = 
     while changed:
         changed = False
         bounds = sorted(chosen | {0, n})
-        for lo, hi in zip(bounds, bounds[1:], strict=False):
+        for lo, hi in pairwise(bounds):
             if hi - lo > max_len:
                 inner = range(lo + MIN_SENTENCES, hi - MIN_SENTENCES + 1)
                 best = max(inner, key=lambda s: (depths[s - 1], -abs((lo + hi) / 2 - s)))

@@ -19,7 +19,7 @@ from cleanup.model import BARE, EOL, Change, Document, Flag, Token, split_affixe
 STAGE = "sentences"
 _END_RE = re.compile(r"[.?!\u2026]+[\"'\u201d\u2019)\]*]*$")
 _OPEN_QUOTES = "\"'\u201c\u2018"
-_CLOSERS = "\"\u201d)]*"
+_CLOSERS = '"\u201d)]*'
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "eg", "e.g", "ie", "i.e", "ch",
     "chap", "vol", "vols", "no", "nos", "pp", "p", "fig", "figs", "ed", "eds", "cf", "approx", "inc",
@@ -174,7 +174,14 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
         elif prev_ok and nxt_ok and mid_caps[core] == 1 and lower_seen[core.lower()] >= 2 and not _title_follows(tokens, i):
             new = tok.with_core(core.lower()).text
             changes.append(
-                change_for(tok, "capitalisation", new, f"capitalised inside a sentence only here; '{core.lower()}' is lower-case elsewhere in the document", STAGE, 0.7)
+                change_for(
+                    tok,
+                    "capitalisation",
+                    new,
+                    f"capitalised inside a sentence only here; '{core.lower()}' is lower-case elsewhere in the document",
+                    STAGE,
+                    0.7,
+                )
             )
             tokens[i] = replace(tok, text=new)
         elif prev_ok and nxt_ok and lower_seen[core.lower()] and mid_caps[core] == 1:

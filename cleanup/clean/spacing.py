@@ -27,7 +27,7 @@ _CURLY = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
 
 
 def quote_style(tokens: tuple[Token, ...] | list[Token]) -> str:
-    """"curly" or "straight": whichever the document already uses more."""
+    """ "curly" or "straight": whichever the document already uses more."""
     straight = curly = 0
     for tok in tokens:
         straight += tok.text.count("'") + tok.text.count('"')
@@ -89,9 +89,7 @@ def spacing(doc: Document, ctx: Context) -> StageResult:
         tok = tokens[i]
         if _DETACHED_PUNCT.match(tok.text) and tokens[i - 1].text != EM_DASH:
             prev = tokens[i - 1]
-            changes.append(
-                change_for(prev, "spacing", prev.text + tok.text, "no space before punctuation", STAGE)
-            )
+            changes.append(change_for(prev, "spacing", prev.text + tok.text, "no space before punctuation", STAGE))
             merge_into_previous(tokens, i)
             continue
         i += 1
@@ -102,7 +100,9 @@ def spacing(doc: Document, ctx: Context) -> StageResult:
     for i, tok in enumerate(tokens):
         new_text = convert(tok.text)
         if new_text != tok.text:
-            changes.append(change_for(tok, "quotes", new_text, f"quotes made consistent ({style}, the style most of the document uses)", STAGE))
+            changes.append(
+                change_for(tok, "quotes", new_text, f"quotes made consistent ({style}, the style most of the document uses)", STAGE)
+            )
             tokens[i] = replace(tok, text=new_text)
     flags: list[Flag] = []
     return doc.with_tokens(tokens), changes, flags

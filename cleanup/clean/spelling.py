@@ -79,7 +79,33 @@ def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[
     return out
 
 
-SHORT_WORDS = {"a", "i", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me", "my", "no", "of", "on", "or", "so", "to", "up", "us", "we"}
+SHORT_WORDS = {
+    "a",
+    "i",
+    "an",
+    "as",
+    "at",
+    "be",
+    "by",
+    "do",
+    "go",
+    "he",
+    "if",
+    "in",
+    "is",
+    "it",
+    "me",
+    "my",
+    "no",
+    "of",
+    "on",
+    "or",
+    "so",
+    "to",
+    "up",
+    "us",
+    "we",
+}
 
 
 def _split_part_ok(part: str) -> bool:
@@ -170,9 +196,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     starts = {0} | {i + 1 for i, t in enumerate(tokens) if t.sentence_end}
     cores = [t.core for t in tokens]
     mid_caps = {c for i, c in enumerate(cores) if i not in starts and c[:1].isupper()}
-    doc_words = frozenset(
-        c.lower() for c in cores if WORDISH.match(c) and c.islower() and lex.is_word(c) and not lex.in_dictionary(c)
-    )
+    doc_words = frozenset(c.lower() for c in cores if WORDISH.match(c) and c.islower() and lex.is_word(c) and not lex.in_dictionary(c))
     unknown = {c for c in cores if c and WORDISH.match(c) and not lex.is_word(c)}
     second_opinion = lex.harper_known(unknown)
     out: list[Token] = []
@@ -215,7 +239,17 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             verdict = Verdict(None, verdict.suggestions, "not English, but common in another language: a loanword?", 0.2)
         if verdict.fix is None or quoted[i]:
             reason = verdict.reason if not quoted[i] or verdict.fix is None else "inside a quotation or citation: " + verdict.reason
-            flags.append(Flag("spelling", core, tuple(_match_case(core, s) for s in verdict.suggestions), core_span(tok), reason, STAGE, verdict.confidence))
+            flags.append(
+                Flag(
+                    "spelling",
+                    core,
+                    tuple(_match_case(core, s) for s in verdict.suggestions),
+                    core_span(tok),
+                    reason,
+                    STAGE,
+                    verdict.confidence,
+                )
+            )
             out.append(tok)
             continue
         fixed = _match_case(core, verdict.fix)
@@ -226,7 +260,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             lead = tok.text[: tok.text.find(core)]
             trail = tok.text[tok.text.find(core) + len(core) :]
             parts = fixed.split(" ")
-            pieces = [lead + parts[0]] + parts[1:-1] + [parts[-1] + trail]
+            pieces = [lead + parts[0], *parts[1:-1], parts[-1] + trail]
             out.extend(split_token(tok, pieces))
         else:
             out.append(replace(tok, text=new_text))

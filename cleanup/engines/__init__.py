@@ -50,4 +50,4 @@ def make_engine(languagetool_url: str | None = None) -> GrammarEngine:
     return HarperEngine()
 
 
-__all__ = ["CleanupError", "GrammarEngine", "Issue", "LANGUAGETOOL_ENV", "make_engine"]
+__all__ = ["LANGUAGETOOL_ENV", "CleanupError", "GrammarEngine", "Issue", "make_engine"]

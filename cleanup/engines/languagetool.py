@@ -10,9 +10,7 @@ from cleanup.errors import CleanupError
 
 class LanguageToolEngine:
     name = "languagetool"
-    safe_rules = frozenset(
-        {"ENGLISH_WORD_REPEAT_RULE", "IT_IS", "IT_S_ITS", "ITS_TO_IT_S", "THEIR_IS", "WORD_REPEAT_RULE", "COULD_OF"}
-    )
+    safe_rules = frozenset({"ENGLISH_WORD_REPEAT_RULE", "IT_IS", "IT_S_ITS", "ITS_TO_IT_S", "THEIR_IS", "WORD_REPEAT_RULE", "COULD_OF"})
     quiet_categories = frozenset({"TYPOS", "STYLE", "TYPOGRAPHY", "REDUNDANCY", "CASING", "MISC"})
 
     def __init__(self, url: str) -> None:
@@ -21,17 +19,17 @@ class LanguageToolEngine:
         self.url = url.rstrip("/")
         try:
             self._tool: Any = language_tool_python.LanguageTool("en-US", remote_server=self.url)
-        except Exception as exc:  # noqa: BLE001 - any failure to reach the server is the user's to fix
+        except Exception as exc:
             raise CleanupError(None, f"LanguageTool server at {self.url} is not reachable: {exc}") from None
 
     def check(self, text: str) -> list[Issue]:
         try:
             matches = self._tool.check(text)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise CleanupError(None, f"LanguageTool server at {self.url} failed: {exc}") from None
         out = []
         for m in matches:
-            offset = int(getattr(m, "offset"))
+            offset = int(m.offset)
             length = int(getattr(m, "error_length", getattr(m, "errorLength", 0)))
             rule = str(getattr(m, "rule_id", getattr(m, "ruleId", "")))
             category = str(getattr(m, "category", ""))

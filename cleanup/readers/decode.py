@@ -56,7 +56,9 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             try:
                 text = data[len(bom) :].decode(enc.replace("-sig", ""))
             except UnicodeDecodeError as exc:
-                raise CleanupError(path, f"not valid {enc.upper()} text despite its byte-order mark ({exc.reason} at byte {exc.start})") from None
+                raise CleanupError(
+                    path, f"not valid {enc.upper()} text despite its byte-order mark ({exc.reason} at byte {exc.start})"
+                ) from None
             encoding = enc
             break
     if text is None and b"\x00" in data:

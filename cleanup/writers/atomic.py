@@ -15,12 +15,12 @@ def write_all(files: dict[Path, str], origin: str) -> None:
     try:
         for path, text in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            temps.append((Path(name), path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
-            temps.append((Path(tmp), path))
-        for tmp, path in temps:
-            os.replace(tmp, path)
+        for tmp, target in temps:
+            os.replace(tmp, target)
     except OSError as exc:
         for tmp, _ in temps:
             tmp.unlink(missing_ok=True)

@@ -44,7 +44,12 @@ def build_report(path: str, doc: Document, changes: list[Any], flags: list[Any],
             "paragraphs": len(doc.paragraphs()),
         },
         "engine": engine,
-        "summary": {"changes": len(changes), "changes_by_kind": dict(sorted(by_kind.items())), "flagged": len(flags), "notes": len(doc.notes)},
+        "summary": {
+            "changes": len(changes),
+            "changes_by_kind": dict(sorted(by_kind.items())),
+            "flagged": len(flags),
+            "notes": len(doc.notes),
+        },
         "changes": [
             {
                 "kind": c.kind,

@@ -1,0 +1,32 @@
+# The two set-up commands of the README: `make out` (the main job on seeds/ into out/) and
+# `make test` (ruff, mypy and the whole test suite). Both create .venv and install into it.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: out test lint eval bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+out: $(STAMP)
+	$(VENV)/bin/cleanup run seeds --out out
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check cleanup tests eval
+	$(VENV)/bin/ruff format --check cleanup tests eval
+	$(VENV)/bin/mypy
+
+test: lint
+	$(VENV)/bin/pytest
+
+eval: $(STAMP)
+	$(PY) eval/run_eval.py
+
+bench: $(STAMP)
+	$(PY) eval/bench.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,39 @@
+"""The issue's quality targets, measured with the shared scorer (skipped where ../shared is absent).
+
+Seed: every plain misspelling fixed, no correct word changed, the note and the guide out of the
+prose and in the report, sentence ends recall >= 0.95 and precision >= 0.9.
+Dev set: spelling recall >= 0.85 and precision >= 0.95, no protected word changed, no leaks.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, SHARED_EVAL
+
+pytestmark = pytest.mark.skipif(not (SHARED_EVAL / "score.py").exists(), reason="../shared/eval is not beside this checkout")
+
+
+@pytest.fixture(scope="module")
+def summary() -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT / "eval"))
+    import run_eval
+
+    return run_eval.summarise(run_eval.evaluate(SHARED_EVAL.parent))  # type: ignore[no-any-return]
+
+
+def test_seed_targets(summary: dict[str, Any]) -> None:
+    seed = summary["seed"]
+    assert seed["spelling"][0] == seed["spelling"][1]
+    assert seed["false_changes"] == 0 and seed["protected_changed"] == 0
+    assert seed["leaks"] == 0 and seed["notes_missing"] == 0
+    assert seed["sentence_recall_min"] >= 0.95 and seed["sentence_precision_min"] >= 0.9
+
+
+def test_devset_targets(summary: dict[str, Any]) -> None:
+    dev = summary["devset"]
+    assert dev["spelling_recall"] >= 0.85 and dev["spelling_precision"] >= 0.95
+    assert dev["protected_changed"] == 0 and dev["leaks"] == 0 and dev["notes_missing"] == 0

@@ -32,6 +32,15 @@ FIXED_PHRASES: tuple[tuple[re.Pattern[str], int, str, str], ...] = (
     ),
 )
 PHRASE_LEN = 3
+# Adjectives after which "its" can only be "it's" when a clause boundary follows ("its true that").
+IT_IS_PREDICATES = frozenset(
+    """true clear obvious possible impossible likely unlikely important hard easy difficult simple fine okay
+    ok over done gone boring amazing interesting exciting confusing surprising annoying frustrating fascinating
+    shocking disappointing tempting worrying tiring exhausting great funny weird strange normal unfair enough
+    necessary essential crucial dangerous safe cheap expensive nice terrible awful incredible ridiculous
+    amazing obvious crazy insane sad true""".split()
+)
+CLAUSE_WORDS = frozenset("and but or so because that to if when as since though although".split())
 LEGITIMATE_REPEATS = {"had", "that", "is", "do", "bye", "very", "so", "no", "yeah", "ha", "well", "really"}
 
 
@@ -78,7 +87,24 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
                 changes.append(change_for(tok, "grammar", new.text, why, STAGE, 0.9))
                 tokens[i + k] = new
 
-    # 2. the engine, to a fixed point: a fix can reveal another ("the the the")
+    # 2. "its" where "it's" is meant: "Its boring, and ...", "its true that ..."
+    style = quote_style(tokens)
+    for i in range(len(tokens) - 1):
+        tok, nxt = tokens[i], tokens[i + 1]
+        if tok.core.lower() != "its" or tok.text != tok.core or tok.sentence_end:
+            continue
+        if nxt.core.lower() not in IT_IS_PREDICATES:
+            continue
+        after = tokens[i + 2].core.lower() if i + 2 < len(tokens) else ""
+        closes = nxt.text != nxt.core and nxt.text.rstrip("\"'\u201d\u2019").endswith((",", ".", ";", ":", "!", "?"))
+        if closes or (nxt.text == nxt.core and after in CLAUSE_WORDS):
+            fixed = tok.core[0] + "t's"
+            new = tok.with_core(to_curly(fixed) if style == "curly" else fixed)
+            reason = f"'its {nxt.core.lower()}' ends a clause: 'it is', not the possessive"
+            changes.append(change_for(tok, "grammar", new.text, reason, STAGE, 0.85))
+            tokens[i] = new
+
+    # 3. the engine, to a fixed point: a fix can reveal another ("the the the")
     engine = ctx.engine
     if engine is None:
         return doc.with_tokens(tokens), changes, flags

@@ -64,6 +64,11 @@ def evaluate(shared: Path) -> dict[str, dict[str, Any]]:
             raw = work / passage.name
             raw.write_text(raw_doc, encoding="utf-8")
             results[passage.stem] = score_one(shared, raw, gold, passage.stem, work)
+        for passage in sorted((ROOT / "eval" / "extra").glob("*.txt")):
+            raw_doc, gold = make_raw.build(str(passage))
+            raw = work / passage.name
+            raw.write_text(raw_doc, encoding="utf-8")
+            results["extra/" + passage.stem] = score_one(shared, raw, gold, passage.stem, work)
         seed_passage = ROOT / "eval" / "seed.passage.txt"
         if seed_passage.exists():
             _, gold = make_raw.build(str(seed_passage))
@@ -91,10 +96,13 @@ def summarise(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
             "sentence_precision_min": min(results[n]["text"]["sentence_precision"] for n in names),
         }
 
-    dev = [n for n in results if n != SEED_STEM]
+    dev = [n for n in results if n != SEED_STEM and not n.startswith("extra/")]
+    extra = [n for n in results if n.startswith("extra/")]
     out: dict[str, Any] = {}
     if dev:
         out["devset"] = agg(dev)
+    if extra:
+        out["extra"] = agg(extra)
     if SEED_STEM in results:
         out["seed"] = agg([SEED_STEM])
     return out

@@ -167,7 +167,9 @@ def test_paragraphs_break_at_topic_shift_and_stay_short() -> None:
 
 
 def test_its_before_a_clause_end_is_it_is(harper_engine: object) -> None:
-    out = run_clean(caption("Its boring, and that|is why it works", "its true that the fund kept its value", "the state defends its right to exist"))
+    out = run_clean(
+        caption("Its boring, and that|is why it works", "its true that the fund kept its value", "the state defends its right to exist")
+    )
     body = prose(out.doc)
     assert body.startswith("It's boring, and that is why it works. It's true that the fund kept its value.")
     assert "defends its right to exist" in body

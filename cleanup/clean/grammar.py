@@ -40,6 +40,18 @@ IT_IS_PREDICATES = frozenset(
     necessary essential crucial dangerous safe cheap expensive nice terrible awful incredible ridiculous
     amazing obvious crazy insane sad true""".split()
 )
+# Words that commonly follow "it is": before one of them "it's" is never the possessive.
+IT_IS_FOLLOWERS = frozenset(
+    """a an the not no so very too also just really only all most more less still always never quite pretty
+    actually probably definitely certainly clearly obviously basically simply almost already about because
+    like what how why when where who which that this these those been being going time here there now up
+    out in on off over at by for from to with as if than then one two my your his her our their its me you
+    him us them i we they he she it""".split()
+)
+# After "its", these adverbs can only mean "it is" ("Its really good", "its not fair").
+IT_IS_ADVERBS = frozenset(
+    "not really also always never actually probably definitely certainly clearly obviously basically simply almost already been going getting becoming".split()
+)
 CLAUSE_WORDS = frozenset("and but or so because that to if when as since though although".split())
 LEGITIMATE_REPEATS = {"had", "that", "is", "do", "bye", "very", "so", "no", "yeah", "ha", "well", "really"}
 
@@ -93,14 +105,14 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
         tok, nxt = tokens[i], tokens[i + 1]
         if tok.core.lower() != "its" or tok.text != tok.core or tok.sentence_end:
             continue
-        if nxt.core.lower() not in IT_IS_PREDICATES:
+        if nxt.core.lower() not in IT_IS_PREDICATES and nxt.core.lower() not in IT_IS_ADVERBS:
             continue
         after = tokens[i + 2].core.lower() if i + 2 < len(tokens) else ""
         closes = nxt.text != nxt.core and nxt.text.rstrip("\"'\u201d\u2019").endswith((",", ".", ";", ":", "!", "?"))
-        if closes or (nxt.text == nxt.core and after in CLAUSE_WORDS):
+        if nxt.core.lower() in IT_IS_ADVERBS or closes or (nxt.text == nxt.core and after in CLAUSE_WORDS):
             fixed = tok.core[0] + "t's"
             new = tok.with_core(to_curly(fixed) if style == "curly" else fixed)
-            reason = f"'its {nxt.core.lower()}' ends a clause: 'it is', not the possessive"
+            reason = f"'its {nxt.core.lower()}' can only be 'it is' (or 'it has'), not the possessive"
             changes.append(change_for(tok, "grammar", new.text, reason, STAGE, 0.85))
             tokens[i] = new
 
@@ -152,13 +164,30 @@ def _apply(issue: Issue, idx: list[int], tokens: list[Token], changes: list[Chan
             tokens[idx[0]] = replace(covered[0], text=covered[0].text + trail)
         deletions.add(idx[1])
         return True
-    if len(covered) == len(words) == 1:
-        tok = covered[0]
-        convert = to_curly if quote_style(tokens) == "curly" else to_straight
-        new = tok.with_core(convert(words[0]))  # the engine's apostrophe, in the document's style
-        if new.text == tok.text:
-            return False
-        changes.append(change_for(tok, "grammar", new.text, reason, STAGE, 0.8))
-        tokens[idx[0]] = new
-        return True
-    return False
+    if len(covered) != len(words) or any(t.text != t.core for t in covered[:-1]):
+        return False
+    if issue.rule in GUARDED and not GUARDED[issue.rule](tokens, idx):
+        return False
+    convert = to_curly if quote_style(tokens) == "curly" else to_straight
+    done = False
+    for k, word in zip(idx, words, strict=True):
+        tok = tokens[k]
+        new = tok.with_core(convert(word))  # the engine's apostrophe, in the document's style
+        if new.text != tok.text:
+            changes.append(change_for(tok, "grammar", new.text, reason, STAGE, 0.8))
+            tokens[k] = new
+            done = True
+    return done
+
+
+def _possessive_its_ok(tokens: list[Token], idx: list[int]) -> bool:
+    """Harper's "it's" -> "its" only before a word that cannot follow "it is" ("it's effects").
+    On the seed it would turn "It's what allows people" into "Its"."""
+    k = idx[-1] + 1
+    if k >= len(tokens) or tokens[idx[-1]].text != tokens[idx[-1]].core:
+        return False
+    nxt = tokens[k].core.lower()
+    return bool(nxt) and nxt not in IT_IS_FOLLOWERS and nxt not in IT_IS_PREDICATES and not nxt.endswith(("ing", "ed", "ly"))
+
+
+GUARDED = {"ItsPossessive": _possessive_its_ok}

@@ -25,11 +25,13 @@ PREFIXES = (
     "post", "pre", "proto", "pseudo", "quasi", "re", "self", "semi", "sub", "super", "trans",
     "ultra", "un", "under",
 )  # fmt: skip
+# Derivational suffixes that make new words from old ones (proletarian -> proletarianization).
+# Not -ly, -able/-ible, -ian, -ical: the dictionary has the real words of those shapes, and the
+# misspellings look just like them (basicly, truely, fashionible, certian).
 SUFFIXES = (
     "ization", "izations", "isation", "isations", "ize", "izes", "ized", "izing", "ise", "ised",
-    "ising", "ism", "isms", "ist", "ists", "istic", "ity", "ities", "ness", "nesses", "less", "ly",
-    "ally", "ful", "ment", "ments", "able", "ible", "ian", "ians", "ical", "ically", "dom", "ship",
-    "hood", "wise", "like", "al", "s", "es",
+    "ising", "ism", "isms", "ist", "ists", "istic", "ity", "ities", "ness", "nesses", "less", "ful",
+    "ment", "ments", "dom", "ship", "hood", "wise", "like", "al", "s", "es",
 )  # fmt: skip
 _FOREIGN_LANGS = ("fr", "de", "es", "it")
 _CONTRACTION_BASES = {
@@ -81,6 +83,8 @@ class Lexicon:
             return False
         if w in self.counts or not any(ch.isalpha() for ch in w):
             return True
+        if self.known_misspelling(w):
+            return False
         if "-" in w:
             parts = [p for p in w.split("-") if p]
             return bool(parts) and all(p in PREFIXES or self.is_word(p, depth) for p in parts)

@@ -41,6 +41,27 @@ CONTINUATION_WORDS = {
     "like", "unlike", "between", "through", "toward", "towards", "under", "over", "without",
     "within", "against", "during", "before", "after", "since", "until", "corresponding",
 }  # fmt: skip
+DETERMINERS = {
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "our",
+    "their",
+    "its",
+    "his",
+    "her",
+    "my",
+    "your",
+    "whose",
+    "any",
+    "each",
+    "every",
+    "no",
+}
 # Words that are never names: capitalised inside a sentence they are a slip ("And Instead of").
 NEVER_CAPITALISED_MIDSENTENCE = {
     "instead", "however", "therefore", "because", "although", "though", "meanwhile", "moreover",
@@ -128,6 +149,20 @@ def _title_follows(tokens: list[Token], i: int) -> bool:
     return False
 
 
+def _title_precedes(tokens: list[Token], i: int, starts: set[int]) -> bool:
+    """Whether a capitalised word stands just before, past function words only ("Disclaimer of
+    Warranty"); the capital of a sentence's first word does not count."""
+    for k in range(i - 1, max(-1, i - 4), -1):
+        tok = tokens[k]
+        if tok.sentence_end:
+            return False
+        if tok.core[:1].isupper():
+            return k not in starts
+        if tok.core.lower() not in CONTINUATION_WORDS:
+            return False
+    return False
+
+
 def sentences(doc: Document, ctx: Context) -> StageResult:
     tokens = list(doc.tokens)
     changes: list[Change] = []
@@ -171,7 +206,16 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
             new = tok.with_core(core.lower()).text
             changes.append(change_for(tok, "capitalisation", new, f"'{core.lower()}' is never a name: no capital inside a sentence", STAGE))
             tokens[i] = replace(tok, text=new)
-        elif prev_ok and nxt_ok and mid_caps[core] == 1 and lower_seen[core.lower()] >= 2 and not _title_follows(tokens, i):
+        elif (
+            prev_ok
+            and nxt_ok
+            and mid_caps[core] == 1
+            and lower_seen[core.lower()] >= 2
+            and not _title_follows(tokens, i)
+            and not _title_precedes(tokens, i, starts)
+            and not prev.text.endswith((")", ">", "]"))  # a list item "b) Give ...", a heading
+            and prev.core.lower() not in DETERMINERS  # "the State", "the Warranty": a named concept
+        ):
             new = tok.with_core(core.lower()).text
             changes.append(
                 change_for(

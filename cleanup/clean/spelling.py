@@ -29,8 +29,11 @@ from cleanup.model import Change, Document, Flag, Token, core_span
 
 STAGE = "spelling"
 FREQ_CAP = 6.0
-EDIT_WEIGHT = 2.0
+EDIT_WEIGHT = 2.5
 SOUNDS_ALIKE_BONUS = 1.0
+SAME_ENDING_BONUS = 0.5
+# A misspelling usually keeps its word's grammatical ending: "steadly" is an adverb, "survied" a past tense.
+ENDINGS = ("ly", "ed", "ing", "tion", "sion", "ness", "ment", "ful", "ous", "ive", "ity", "ism", "ist")
 NON_WORD_DISCOUNT = 0.5
 MIN_GAIN = 0.5
 MIN_MARGIN = 0.6
@@ -38,7 +41,7 @@ MAX_COST = 1.6
 SPLIT_MIN_ZIPF = 3.5
 SPLIT_PENALTY = 0.5
 DOC_WORD_FLOOR = 3.0
-_MISCAPS = re.compile(r"^[A-Z]{2}[a-z]{2,}$")
+_MISCAPS = re.compile(r"^[A-Z]{2}[a-z]+$")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[
             freq = max(freq, DOC_WORD_FLOOR)
             source = "document"
         score = freq - EDIT_WEIGHT * cost + (SOUNDS_ALIKE_BONUS if lex.sounds_alike(word, cand) else 0.0)
+        if any(word.endswith(e) and cand.endswith(e) for e in ENDINGS):
+            score += SAME_ENDING_BONUS
         out.append(Candidate(cand, round(score, 3), cost, source))
     out.sort(key=lambda c: (-c.score, c.cost, c.text))
     return out
@@ -134,7 +139,8 @@ def _option_score(lex: Lexicon, word: str, option: str) -> float:
     if len(parts) > 1:
         return min(min(lex.zipf(p) for p in parts), FREQ_CAP) - SPLIT_PENALTY
     sounds = SOUNDS_ALIKE_BONUS if lex.sounds_alike(word, option) else 0.0
-    return min(FREQ_CAP, lex.zipf(option)) - EDIT_WEIGHT * typo_cost(word, option) + sounds
+    ending = SAME_ENDING_BONUS if any(word.endswith(e) and option.endswith(e) for e in ENDINGS) else 0.0
+    return min(FREQ_CAP, lex.zipf(option)) - EDIT_WEIGHT * typo_cost(word, option) + sounds + ending
 
 
 @dataclass(frozen=True)
@@ -180,7 +186,7 @@ def _fix_compound(lex: Lexicon, core: str, doc_words: frozenset[str]) -> tuple[s
     bad = [k for k, p in enumerate(parts) if p and not (p.lower() in PREFIXES or lex.is_word(p))]
     if len(bad) != 1 or not parts[bad[0]].islower():
         return None
-    verdict = judge(lex, parts[bad[0]], doc_words)
+    verdict = judge(lex, parts[bad[0]], doc_words, strict=True)  # "de-facto" is not "de-fact"
     if verdict.fix is None or " " in verdict.fix:
         return None
     parts[bad[0]] = verdict.fix
@@ -206,7 +212,11 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             out.append(tok)
             continue
         # 4. mis-capitalised word
-        if _MISCAPS.match(core) and lex.in_dictionary(core.lower()):
+        if (
+            _MISCAPS.match(core)
+            and lex.in_dictionary(core.lower())
+            and (len(core) > 3 or (lex.zipf(core.lower()) >= 5 and not core.endswith("s")))
+        ):
             fixed = core[0] + core[1:].lower()
             new = tok.with_core(fixed)
             changes.append(change_for(tok, "spelling", new.text, "mis-capitalised: a capital inside the word", STAGE, 0.9))

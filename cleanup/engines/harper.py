@@ -11,10 +11,14 @@ class HarperEngine:
     name = "harper"
     # Rules precise enough to apply: each is a closed pattern (a doubled word, its/it's,
     # there/their before a noun, "could of", "1990's"), checked again by the grammar stage.
-    # ItsPossessive is left out on purpose: on the seed it wants "It's what allows people ..." -> "Its".
+    # ItsPossessive is applied only behind a guard (grammar.GUARDED): on the seed it also wants
+    # "It's what allows people ..." -> "Its".
     safe_rules = frozenset(
-        {"RepeatedWords", "ItsContraction", "ThereToTheir", "TheirToThere", "TheirToTheyre", "ThenThan", "ModalOf", "PluralDecades"}
-    )
+        {
+            "RepeatedWords", "ItsContraction", "ItsPossessive", "ThereToTheir", "TheirToThere", "TheirToTheyre",
+            "ThenThan", "ModalOf", "PluralDecades",
+        }
+    )  # fmt: skip
     # Spelling is the spelling stage's job (Harper's suggestions there are unsafe: Vaush ->
     # Vanish); readability, style and typography are preferences, not doubts about the text.
     quiet_categories = frozenset({"Spelling", "Typo", "Readability", "Style", "Formatting", "Enhancement"})

@@ -50,7 +50,8 @@ IT_IS_FOLLOWERS = frozenset(
 )
 # After "its", these adverbs can only mean "it is" ("Its really good", "its not fair").
 IT_IS_ADVERBS = frozenset(
-    "not really also always never actually probably definitely certainly clearly obviously basically simply almost already been going getting becoming".split()
+    """not really also always never actually probably definitely certainly clearly obviously basically simply
+    almost already been going getting becoming""".split()
 )
 CLAUSE_WORDS = frozenset("and but or so because that to if when as since though although".split())
 LEGITIMATE_REPEATS = {"had", "that", "is", "do", "bye", "very", "so", "no", "yeah", "ha", "well", "really"}

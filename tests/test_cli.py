@@ -131,3 +131,13 @@ def test_real_subprocess(tmp_path: Path) -> None:
     assert outputs(tmp_path) == [f"{SEED.stem}.report.json", f"{SEED.stem}.txt"]
     usage = subprocess.run([*cmd, "run"], capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+def test_languagetool_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "t.txt"
+    src.write_text(caption("its a good idea"), encoding="utf-8")
+    with languagetool_standin() as (url, requests):
+        monkeypatch.setenv("CLEANUP_LANGUAGETOOL_URL", url)
+        assert main(["run", str(src), "--out", str(tmp_path / "o")]) == 0
+    assert requests
+    assert json.loads((tmp_path / "o" / "t.report.json").read_text(encoding="utf-8"))["engine"] == "languagetool"

@@ -173,3 +173,10 @@ def test_its_before_a_clause_end_is_it_is(harper_engine: object) -> None:
     body = prose(out.doc)
     assert body.startswith("It's boring, and that is why it works. It's true that the fund kept its value.")
     assert "defends its right to exist" in body
+
+
+def test_crlf_and_bom_give_the_same_prose() -> None:
+    text = caption("It occured to us~", "that words matter", "the end")
+    lf = run_clean(text)
+    crlf = run_clean("\ufeff" + text.replace("\n", "\r\n"))
+    assert prose(crlf.doc) == prose(lf.doc) == "It occurred to us that words matter. The end."

@@ -1,7 +1,7 @@
 """Nothing is lost: the invariant the pipeline checks after every stage.
 
 Every word of the input body is covered by an output token's source span, by a removed note, or
-by a recorded change; and every output token whose words differ from the source text it came
+by a recorded removal (a change whose ``after`` is empty); and every output token whose words differ from the source text it came
 from is covered by a recorded change. A stage that breaks either is a bug, and the run stops
 with the stage's name and the word.
 """
@@ -31,8 +31,9 @@ def check_conservation(doc: Document, changes: Sequence[Change], stage: str) -> 
     kept = _mark(n, [sp for tok in doc.tokens for sp in tok.src])
     noted = _mark(n, [note.span for note in doc.notes])
     changed = _mark(n, [c.span for c in changes])
+    removed = _mark(n, [c.span for c in changes if not c.after])
     for s, e in doc.input_words:
-        if not any(kept[s:e]) and not any(noted[s:e]) and not any(changed[s:e]):
+        if not any(kept[s:e]) and not any(noted[s:e]) and not any(removed[s:e]):
             raise ConservationError(f"stage '{stage}' lost the word {doc.source[s:e]!r} at offset {s} without accounting for it")
     for tok in doc.tokens:
         if not tok.src:

@@ -180,3 +180,12 @@ def test_crlf_and_bom_give_the_same_prose() -> None:
     lf = run_clean(text)
     crlf = run_clean("\ufeff" + text.replace("\n", "\r\n"))
     assert prose(crlf.doc) == prose(lf.doc) == "It occurred to us that words matter. The end."
+
+
+def test_no_paragraph_break_inside_a_quotation() -> None:
+    quote = " ".join(f"Sentence {k} of the quote runs here." for k in range(6))
+    out = run_clean(
+        caption("Cats purr and nap. Cats eat fish. Cats sleep a lot. He wrote", f'"{quote}"', "Ships sail on. Ships sink. Ships float.")
+    )
+    for s, _ in out.doc.paragraphs()[1:]:
+        assert not out.doc.tokens[s].text.startswith("Sentence")

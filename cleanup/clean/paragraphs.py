@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import replace
 from itertools import pairwise
 
-from cleanup.clean.base import Context, StageResult
+from cleanup.clean.base import Context, StageResult, quoted_mask
 from cleanup.model import Change, Document, Flag
 
 STAGE = "paragraphs"
@@ -84,10 +84,12 @@ def choose_breaks(depths: list[float], max_len: int, allowed: set[int] | None = 
     n = len(depths) + 1
     if n <= 1:
         return []
-    depths = [d if allowed is None or g + 1 in allowed else -1.0 for g, d in enumerate(depths)]
-    mean = sum(depths) / len(depths)
-    std = math.sqrt(sum((d - mean) ** 2 for d in depths) / len(depths))
+    ok = [d for g, d in enumerate(depths) if allowed is None or g + 1 in allowed] or [0.0]
+    mean = sum(ok) / len(ok)
+    std = math.sqrt(sum((d - mean) ** 2 for d in ok) / len(ok))
     cutoff = mean - std / 2
+    # a gap where no paragraph may start is taken only when a paragraph is too long otherwise
+    depths = [d if allowed is None or g + 1 in allowed else -1.0 for g, d in enumerate(depths)]
     chosen: set[int] = set()
     for g in sorted(range(len(depths)), key=lambda g: (-depths[g], g)):
         if depths[g] <= cutoff or depths[g] <= 0:
@@ -117,7 +119,13 @@ def paragraphs(doc: Document, ctx: Context) -> StageResult:
     sents = doc.sentences()
     bags = [_bag([t.core for t in doc.tokens[s:e]]) for s, e in sents]
     # a sentence that is only a citation, "(Capital Vol. 1, Ch. 26).", stays with the quotation before it
-    allowed = {k for k, (s, _) in enumerate(sents) if not doc.tokens[s].text.startswith("(")}
+    # and no paragraph starts inside a quotation that runs over several sentences
+    inside = quoted_mask(doc.tokens)
+    allowed = {
+        k
+        for k, (s, _) in enumerate(sents)
+        if not doc.tokens[s].text.startswith("(") and not (inside[s] and not doc.tokens[s].text.startswith(('"', "\u201c")))
+    }
     breaks = choose_breaks(gap_depths(bags), max(ctx.max_paragraph_sentences, 2 * MIN_SENTENCES), allowed)
     starts = {0} | {sents[b][0] for b in breaks}
     tokens = [replace(t, paragraph_start=i in starts) for i, t in enumerate(doc.tokens)]

@@ -51,7 +51,22 @@ def score_one(shared: Path, raw: Path, gold: dict[str, Any], stem: str, work: Pa
     )
     result: dict[str, Any] = json.loads(scored.stdout)
     result["seconds"] = round(seconds, 2)
+    result["viewer_leaks"] = viewer_leaks(shared, gold, out, stem)
     return result
+
+
+def viewer_leaks(shared: Path, gold: dict[str, Any], out: Path, stem: str) -> dict[str, list[str]]:
+    """The scorer's leak check on what a viewer or reader gets: the prose, the SRT, and the VTT
+    without its NOTE blocks. The issue asks for each editor's note as a NOTE block in the VTT
+    (players never show them), and the shared scorer counts those as leaks too."""
+    sys.path.insert(0, str(shared / "eval"))
+    import score
+
+    vtt = (out / f"{stem}.vtt").read_text(encoding="utf-8")
+    cues_only = "\n\n".join(b for b in vtt.split("\n\n") if not b.startswith("NOTE"))
+    texts = [(out / f"{stem}.txt").read_text(encoding="utf-8"), (out / f"{stem}.srt").read_text(encoding="utf-8"), cues_only]
+    found: dict[str, list[str]] = score.leaks(gold, texts)
+    return found
 
 
 def evaluate(shared: Path) -> dict[str, dict[str, Any]]:
@@ -90,7 +105,8 @@ def summarise(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
             "grammar": [gfixed, gtotal],
             "false_changes": false,
             "protected_changed": sum(len(results[n]["text"]["protect_broken"]) for n in names),
-            "leaks": sum(len(v) for n in names for v in results[n]["leaks"].values()),
+            "leaks_to_viewers": sum(len(v) for n in names for v in results[n]["viewer_leaks"].values()),
+            "notes_in_vtt_note_blocks": sum(len(v) for n in names for v in results[n]["leaks"].values()),
             "notes_missing": sum(len(results[n]["report"].get("notes_not_in_report", [])) for n in names),
             "sentence_recall_min": min(results[n]["text"]["sentence_recall"] for n in names),
             "sentence_precision_min": min(results[n]["text"]["sentence_precision"] for n in names),
@@ -124,8 +140,21 @@ def main() -> int:
             f"{name}: spelling {t['spelling'][0]}/{t['spelling'][1]}, grammar {t['grammar'][0]}/{t['grammar'][1]}, "
             f"false changes {len(t['false_changes'])}, protected changed {len(t['protect_broken'])}, "
             f"sentence ends R {t['sentence_recall']} P {t['sentence_precision']}, "
-            f"leaks {sum(map(len, r['leaks'].values()))}, notes missing {len(r['report'].get('notes_not_in_report', []))}, {r['seconds']} s"
+            f"leaks to viewers {sum(map(len, r['viewer_leaks'].values()))} (the scorer's count, VTT NOTE blocks included: "
+            f"{sum(map(len, r['leaks'].values()))}), notes missing {len(r['report'].get('notes_not_in_report', []))}, {r['seconds']} s"
         )
+        subs = r.get("subs", {})
+        if "cues" in subs:
+            print(
+                f"    subtitles: {subs['cues']} cues, cpl max {subs['cpl_max']}, over 2 lines {subs['cues_over_2_lines']}, "
+                f"durations {subs['dur_min']}-{subs['dur_max']} s (out of range {subs['dur_out_of_range']}), "
+                f"cps max {subs['cps_max']} (median {subs['cps_median']}), overlaps {subs['overlaps']}, "
+                f"gaps < 2 frames {subs['gaps_under_2_frames']}, weak breaks {subs['weak_line_breaks']}, "
+                f"srt=vtt text {subs['vtt_vs_srt_same_text']} times {subs['vtt_vs_srt_same_times']}, "
+                f"subs vs prose diffs {subs['subs_vs_prose_token_diffs']}, wpm {subs['wpm']}"
+            )
+        else:
+            print(f"    subtitles: {subs}")
         for m in t["missed"]:
             print(f"    missed: {m}")
         for f in t["false_changes"]:

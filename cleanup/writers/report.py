@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
 from cleanup.model import Document, Span, words_of
+
+if TYPE_CHECKING:
+    from cleanup.subtitles import Subtitles
 
 SCHEMA = "cleanup.report/1"
 
@@ -26,9 +30,30 @@ def note_word_index(doc: Document, offset: int) -> int:
     return count
 
 
-def build_report(path: str, doc: Document, changes: list[Any], flags: list[Any], engine: str) -> dict[str, Any]:
-    by_kind = Counter(c.kind for c in changes)
+def subtitles_section(subs: Subtitles) -> dict[str, Any]:
+    from cleanup.subtitles.check import summary
+    from cleanup.subtitles.rules import format_vtt
+
     return {
+        "rules": asdict(subs.rules),
+        "times": "estimated from speech rate",
+        "wpm": round(subs.wpm, 1),
+        "wpm_overall": subs.overall_wpm(),
+        "offset": format_vtt(subs.offset_ms),
+        "check": summary(subs.timed(), subs.violations),
+        "cues": [
+            {"index": n, "start": format_vtt(c.start), "end": format_vtt(c.end), "source": c.source, "words": [c.first, c.last]}
+            for n, c in enumerate(subs.cues, start=1)
+        ],
+    }
+
+
+def build_report(
+    path: str, doc: Document, changes: list[Any], flags: list[Any], engine: str, subs: Subtitles | None = None
+) -> dict[str, Any]:
+    by_kind = Counter(c.kind for c in changes)
+    note_times = subs.note_times if subs else [None] * len(doc.notes)
+    report: dict[str, Any] = {
         "schema": SCHEMA,
         "input": {
             "path": path,
@@ -75,10 +100,25 @@ def build_report(path: str, doc: Document, changes: list[Any], flags: list[Any],
             for f in flags
         ],
         "notes": [
-            {"kind": n.kind, "text": n.text, "position": position(doc, n.span), "word_index": note_word_index(doc, n.span[0])}
-            for n in doc.notes
+            {
+                "kind": n.kind,
+                "text": n.text,
+                "position": position(doc, n.span),
+                "word_index": note_word_index(doc, n.span[0]),
+                "time": _timestamp(t),
+            }
+            for n, t in zip(doc.notes, note_times, strict=True)
         ],
     }
+    if subs is not None:
+        report["subtitles"] = subtitles_section(subs)
+    return report
+
+
+def _timestamp(ms: int | None) -> str | None:
+    from cleanup.subtitles.rules import format_vtt
+
+    return None if ms is None else format_vtt(ms)
 
 
 def render_report(report: dict[str, Any]) -> str:

@@ -1,0 +1,104 @@
+"""The one place that knows the broadcast rules. The segmenter, the timer, ``cleanup check`` and
+the report all read a :class:`SubtitleRules`, so ``run`` can never write what ``check`` rejects."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+from cleanup.errors import CleanupError
+
+
+@dataclass(frozen=True)
+class SubtitleRules:
+    name: str = "netflix"
+    max_chars_per_line: int = 42
+    max_lines: int = 2
+    min_duration_ms: int = 833  # 5/6 s
+    max_duration_ms: int = 7000
+    max_cps: float = 20.0
+    target_cps: float = 17.0
+    min_gap_frames: int = 2
+    fps: float = 25.0
+
+    @property
+    def frame_ms(self) -> float:
+        return 1000.0 / self.fps
+
+    def snap(self, ms: float) -> int:
+        """A time on the frame grid, in whole milliseconds."""
+        return round(round(ms / self.frame_ms) * self.frame_ms)
+
+    def snap_up(self, ms: float) -> int:
+        return round(math.ceil(ms / self.frame_ms - 1e-9) * self.frame_ms)
+
+    @property
+    def gap_ms(self) -> int:
+        """The gap the timer leaves between cues: at least ``min_gap_frames`` frames, and never under
+        1/12 s, so that it is still two frames for a 24 fps editor (3 frames at 25 fps)."""
+        return self.snap_up(max(self.min_gap_frames * self.frame_ms, 1000 / 12))
+
+    @property
+    def min_duration_snapped(self) -> int:
+        return self.snap_up(self.min_duration_ms)
+
+    @property
+    def max_duration_snapped(self) -> int:
+        return round(math.floor(self.max_duration_ms / self.frame_ms + 1e-9) * self.frame_ms)
+
+
+PRESETS = {
+    "netflix": SubtitleRules(),
+    # BBC: 37 characters a line; 160-180 words a minute is about 15-17 characters a second
+    "bbc": SubtitleRules(name="bbc", max_chars_per_line=37, max_cps=17.0, target_cps=15.0),
+    "vertical": SubtitleRules(name="vertical", max_chars_per_line=28, max_lines=2),
+}
+
+
+def preset(name: str, fps: float | None = None) -> SubtitleRules:
+    try:
+        rules = PRESETS[name]
+    except KeyError:
+        raise CleanupError(None, f"unknown subtitle preset {name!r}: choose one of {', '.join(PRESETS)}") from None
+    return replace(rules, fps=fps) if fps else rules
+
+
+_TIMECODE = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2}):(\d{1,2})$")
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:[.,]\d{1,3})?)$")
+
+
+def parse_time(text: str, fps: float) -> int:
+    """Milliseconds from ``HH:MM:SS[.mmm]``, ``MM:SS``, ``HH:MM:SS:FF`` (timecode) or plain seconds."""
+    s = text.strip()
+    m = _TIMECODE.match(s)
+    if m:
+        h, mi, sec, fr = (int(g) for g in m.groups())
+        if fr >= math.ceil(fps) or mi >= 60 or sec >= 60:
+            raise CleanupError(None, f"not a timecode at {fps:g} fps: {text!r}")
+        return round((h * 3600 + mi * 60 + sec) * 1000 + fr * 1000 / fps)
+    m = _CLOCK.match(s)
+    if m:
+        hours = int(m.group(1) or 0)
+        minutes, seconds = int(m.group(2)), float(m.group(3).replace(",", "."))
+        if minutes >= 60 or seconds >= 60:
+            raise CleanupError(None, f"not a time: {text!r}")
+        return round((hours * 3600 + minutes * 60 + seconds) * 1000)
+    try:
+        value = float(s)
+    except ValueError:
+        raise CleanupError(None, f"not a time: {text!r} (use HH:MM:SS[.mmm] or HH:MM:SS:FF)") from None
+    if value < 0:
+        raise CleanupError(None, f"not a time: {text!r}")
+    return round(value * 1000)
+
+
+def format_srt(ms: int) -> str:
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, milli = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d},{milli:03d}"
+
+
+def format_vtt(ms: int) -> str:
+    return format_srt(ms).replace(",", ".")

@@ -1,0 +1,202 @@
+"""Cues and line breaks, cut from the cleaned document without re-parsing it.
+
+Each sentence is cut into cues by dynamic programming over the gaps between its words: a cue
+must fit in ``max_lines`` lines of ``max_chars_per_line`` and be speakable within the longest
+duration; among the cuts that fit, the cheapest wins, where a cut after punctuation is free, one
+before a conjunction or preposition is cheap, and one after an article, a preposition, a
+possessive or an auxiliary, between a first and a last name or between a number and its unit
+costs a lot. Each cue gets the same treatment for its line break, preferring one line when the
+text fits and, between equally good breaks, the shorter top line (bottom-heavy). Cues never span
+two sentences, so a cue holds one sentence or a part of one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from cleanup.model import Document, Token, split_affixes
+from cleanup.subtitles.rules import SubtitleRules
+
+WEAK_END = frozenset(
+    """a an the of to and or but nor in on at for with from by as into onto upon about my your his her its our
+    their this that these those is are was were be been being has have had will would can could should shall
+    may might must do does did not than if very such no every each any some whose whether""".split()
+)
+GOOD_BEFORE = frozenset(
+    """and but or nor so yet because although though while whereas which who whom whose where when whenever if
+    unless until since that to of in on at for with from by into about through without between after before
+    during under over against like than as""".split()
+)
+UNITS = frozenset(
+    """percent per cent km kilometres kilometers miles metres meters feet inches kg kilograms grams tonnes tons
+    degrees seconds minutes hours days weeks months years dollars pounds euros million billion thousand
+    hundred""".split()
+)
+NEVER = 10.0
+NEUTRAL = 2.0
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A subtitle: tokens ``[first, last)`` of the document, their display lines, their time."""
+
+    first: int
+    last: int
+    lines: tuple[str, ...]
+    start: int = 0
+    end: int = 0
+    source: str = "estimated"
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+
+def visible(text: str) -> str:
+    """What a viewer sees of a token: emphasis asterisks and tags removed."""
+    return re.sub(r"<[^>]+>", "", text.replace("*", ""))
+
+
+def break_penalty(prev: Token, nxt: Token) -> float:
+    """How bad it is to end a line or a cue between ``prev`` and ``nxt``."""
+    _, core, trail = split_affixes(prev.text)
+    if trail.rstrip("*\"'\u201d\u2019)]").endswith((".", ",", ";", ":", "?", "!", "\u2026")) or nxt.text == "\u2014":
+        return 0.0
+    if prev.text == "\u2014":
+        return 0.3
+    word = core.lower().replace("\u2019", "'")
+    nword = nxt.core.lower()
+    if word in WEAK_END or (word.endswith("'s") and not trail):
+        return NEVER
+    if core[:1].isdigit() and (nword in UNITS or nxt.core[:1] == "%"):
+        return NEVER  # 34 | percent
+    if core[:1].isupper() and nxt.core[:1].isupper() and nxt.text[:1] not in "\"'\u201c\u2018(":
+        return NEVER * 0.8  # Bernie | Sanders
+    if nword in GOOD_BEFORE:
+        return 0.5
+    if trail:  # a closing quote or bracket
+        return 0.5
+    return NEUTRAL
+
+
+def _width(tokens: Sequence[Token], i: int, j: int) -> int:
+    return sum(len(visible(t.text)) for t in tokens[i:j]) + (j - i - 1)
+
+
+def best_lines(tokens: Sequence[Token], i: int, j: int, rules: SubtitleRules) -> tuple[float, list[int]]:
+    """The cheapest way to lay tokens [i, j) out in lines: (cost, indices where lines start)."""
+    width = _width(tokens, i, j)
+    if width <= rules.max_chars_per_line or j - i == 1:
+        return 0.0, [i]
+    if rules.max_lines < 2:
+        return math.inf, [i]
+    best: tuple[float, list[int]] = (math.inf, [i])
+    for k in range(i + 1, j):
+        top, bottom = _width(tokens, i, k), _width(tokens, k, j)
+        if top > rules.max_chars_per_line:
+            break
+        if bottom > rules.max_chars_per_line:
+            if rules.max_lines >= 3:
+                rest, starts = best_lines(
+                    tokens, k, j, SubtitleRules(max_chars_per_line=rules.max_chars_per_line, max_lines=rules.max_lines - 1)
+                )
+                cost = break_penalty(tokens[k - 1], tokens[k]) + rest + 0.5
+                if cost < best[0]:
+                    best = (cost, [i, *starts])
+            continue
+        cost = 0.3 + break_penalty(tokens[k - 1], tokens[k])
+        cost += 0.6 + 0.02 * (top - bottom) if top > bottom else 0.005 * (bottom - top)  # bottom-heavy
+        if cost < best[0]:
+            best = (cost, [i, k])
+    return best
+
+
+def _render_lines(tokens: Sequence[Token], starts: list[int], j: int) -> tuple[str, ...]:
+    bounds = [*starts, j]
+    return tuple(" ".join(t.text for t in tokens[a:b]) for a, b in pairwise(bounds))
+
+
+def cut_sentence(
+    tokens: Sequence[Token], a: int, b: int, speech_ms: Sequence[float], rules: SubtitleRules
+) -> list[tuple[int, int, list[int]]]:
+    """Cues for the sentence of tokens [a, b): (first, last, line starts) each."""
+    n = b - a
+    best = [math.inf] * (n + 1)
+    back: list[tuple[int, list[int]]] = [(0, [])] * (n + 1)
+    best[0] = 0.0
+    max_len = rules.max_chars_per_line * rules.max_lines
+    for j in range(1, n + 1):
+        for i in range(j - 1, -1, -1):
+            width = _width(tokens, a + i, a + j)
+            if width > max_len and j - i > 1:
+                break
+            if best[i] == math.inf:
+                continue
+            duration = sum(speech_ms[a + i : a + j])
+            if duration > rules.max_duration_ms and j - i > 1:
+                break
+            line_cost, starts = best_lines(tokens, a + i, a + j, rules)
+            if line_cost == math.inf:
+                continue
+            cost = best[i] + 1.0 + line_cost
+            if j < n:
+                cost += break_penalty(tokens[a + j - 1], tokens[a + j])
+                if width < 16:
+                    cost += 1.5  # a scrap of a sentence alone on screen
+            if duration < rules.min_duration_ms:
+                cost += 1.0
+            if cost < best[j]:
+                best[j] = cost
+                back[j] = (i, starts)
+    cues = []
+    j = n
+    while j > 0:
+        i, starts = back[j]
+        cues.append((a + i, a + j, starts))
+        j = i
+    return cues[::-1]
+
+
+def italicise(tokens: Sequence[Token], first: int, last: int, lines: tuple[str, ...]) -> tuple[str, ...]:
+    """Emphasis marks (``*mean*``) become ``<i>mean</i>``, balanced within the cue."""
+    opened = False
+    for tok in tokens[:first]:
+        opened = _emphasis_state(tok.text, opened)
+    out = []
+    for k, line in enumerate(lines):
+        text = line
+        start_open = opened
+        for word in line.split(" "):
+            opened = _emphasis_state(word, opened)
+        text = re.sub(r"(?<![\w*])\*(?=\S)", "<i>", text)
+        text = re.sub(r"(?<=\S)\*(?![\w*])", "</i>", text)
+        if start_open and k == 0:
+            text = "<i>" + text
+        if opened and k == len(lines) - 1:
+            text += "</i>"
+        out.append(text)
+    return tuple(out)
+
+
+def _emphasis_state(word: str, opened: bool) -> bool:
+    lead, _, trail = split_affixes(word)
+    if "*" in lead:
+        opened = True
+    if "*" in trail:
+        opened = False
+    return opened
+
+
+def segment(doc: Document, rules: SubtitleRules, speech_ms: Sequence[float]) -> list[Cue]:
+    """Cut the whole document into cues (times are set by the timer)."""
+    cues: list[Cue] = []
+    tokens = doc.tokens
+    for a, b in doc.sentences():
+        for first, last, starts in cut_sentence(tokens, a, b, speech_ms, rules):
+            lines = italicise(tokens, first, last, _render_lines(tokens, starts, last))
+            cues.append(Cue(first, last, lines))
+    return cues

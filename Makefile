@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: out test lint eval bench clean
+.PHONY: out test lint players eval bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,7 +19,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check cleanup tests eval
 	$(VENV)/bin/mypy
 
-test: lint
+# ffmpeg and Chromium read the subtitles back in the tests: Debian packages, installed when missing
+players:
+	@if ! command -v ffmpeg >/dev/null || ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg chromium >/dev/null; \
+	  else echo "ffmpeg/chromium missing: sudo apt-get install ffmpeg chromium (their tests are skipped)"; fi; \
+	fi
+
+test: lint players
 	$(VENV)/bin/pytest
 
 eval: $(STAMP)

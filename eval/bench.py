@@ -35,17 +35,26 @@ def main() -> int:
     from cleanup.clean.pipeline import clean
     from cleanup.engines.harper import HarperEngine
     from cleanup.readers import read_text
+    from cleanup.subtitles import TimingOptions, make_subtitles
+    from cleanup.subtitles.rules import SubtitleRules
 
     text = SEED.read_text(encoding="utf-8")
     engine = HarperEngine()
     clean(read_text(text), Context(engine=engine))  # warm: dictionaries loaded
     t0 = time.perf_counter()
     doc = read_text(text)
-    clean(doc, Context(engine=engine))
+    cleaned = clean(doc, Context(engine=engine))
     warm = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    subs = make_subtitles(cleaned.doc, SubtitleRules(), TimingOptions())
+    subs_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    make_subtitles(cleaned.doc, SubtitleRules(), TimingOptions(duration_ms=40 * 60_000))
+    fit_s = time.perf_counter() - t0
     print(f"cleanup --help: median {statistics.median(helps):.2f} s")
     print(f"cleanup run (seed, {len(doc.input_words)} words, cold process): median {statistics.median(runs):.2f} s")
-    print(f"pipeline on the seed, warm: {warm:.2f} s ({len(doc.input_words) / warm:,.0f} words/s)")
+    print(f"cleaning the seed again in a warm process: {warm:.2f} s ({len(doc.input_words) / warm:,.0f} words/s)")
+    print(f"subtitles for the seed ({len(subs.cues)} cues): {subs_s:.2f} s; fitted to --duration 40:00: {fit_s:.2f} s")
     return 0
 
 

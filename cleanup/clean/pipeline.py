@@ -31,13 +31,26 @@ class Cleaned:
     flags: list[Flag] = field(default_factory=list)
 
 
+MAX_PASSES = 3
+
+
 def clean(doc: Document, ctx: Context) -> Cleaned:
+    """Run the stages in order. A pass that removed a word ("Instead Instead") gives the earlier
+    stages new neighbours to judge, so the stages run again until a pass removes nothing: the
+    result is a fixed point, and cleaning it again changes nothing."""
     result = Cleaned(doc)
     check_conservation(doc, [], "read")
-    for name, stage in STAGES:
-        doc, changes, flags = stage(doc, ctx)
-        result.changes.extend(changes)
-        result.flags.extend(flags)
-        check_conservation(doc, result.changes, name)
+    for _ in range(MAX_PASSES):
+        flags_this_pass: list[Flag] = []
+        removed = False
+        for name, stage in STAGES:
+            doc, changes, flags = stage(doc, ctx)
+            result.changes.extend(changes)
+            flags_this_pass.extend(flags)
+            removed = removed or any(not c.after for c in changes)
+            check_conservation(doc, result.changes, name)
+        result.flags = flags_this_pass
+        if not removed:
+            break
     result.doc = doc
     return result

@@ -24,7 +24,8 @@ from cleanup.subtitles.rules import SubtitleRules
 WEAK_END = frozenset(
     """a an the of to and or but nor in on at for with from by as into onto upon about my your his her its our
     their this that these those is are was were be been being has have had will would can could should shall
-    may might must do does did not than if very such no every each any some whose whether""".split()
+    may might must do does did not than if very such no every each any some whose whether more most less least
+    own""".split()
 )
 GOOD_BEFORE = frozenset(
     """and but or nor so yet because although though while whereas which who whom whose where when whenever if
@@ -36,8 +37,15 @@ UNITS = frozenset(
     degrees seconds minutes hours days weeks months years dollars pounds euros million billion thousand
     hundred""".split()
 )
+SUBJECT_PRONOUNS = frozenset("i we they he she".split())
+PHRASE_STARTS = frozenset("a an the this these those what who which it they we you he she there not never".split())
+ADJECTIVE_ENDING = re.compile(r"(?:al|ive|ous|ic|ful|less|ary|ible|able|ian)$")
 NEVER = 10.0
 NEUTRAL = 2.0
+CUE_COST = 1.0
+CUE_END_WEIGHT = 1.5  # a cue boundary is a longer interruption than a line break
+SCRAP_CHARS = 20
+SCRAP_COST = 2.5
 
 
 @dataclass(frozen=True)
@@ -76,34 +84,50 @@ def break_penalty(prev: Token, nxt: Token) -> float:
         return NEVER  # 34 | percent
     if core[:1].isupper() and nxt.core[:1].isupper() and nxt.text[:1] not in "\"'\u201c\u2018(":
         return NEVER * 0.8  # Bernie | Sanders
+    if word.endswith("n't") or word in SUBJECT_PRONOUNS:
+        return NEVER  # didn't | have, they | were
     if nword in GOOD_BEFORE:
         return 0.5
     if trail:  # a closing quote or bracket
         return 0.5
+    if nword in PHRASE_STARTS:
+        return 0.8
+    if ADJECTIVE_ENDING.search(word) and nxt.core[:1].islower() and nword.isalpha():
+        return 4.0  # revolutionary | class struggle: an adjective before its noun, as far as spelling tells
+    if nword.endswith("ly"):
+        return 1.5
     return NEUTRAL
 
 
-def _width(tokens: Sequence[Token], i: int, j: int) -> int:
-    return sum(len(visible(t.text)) for t in tokens[i:j]) + (j - i - 1)
+class Widths:
+    """Visible widths of token runs in O(1), from prefix sums."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.prefix = [0]
+        for t in tokens:
+            self.prefix.append(self.prefix[-1] + len(visible(t.text)))
+
+    def __call__(self, i: int, j: int) -> int:
+        return self.prefix[j] - self.prefix[i] + (j - i - 1)
 
 
-def best_lines(tokens: Sequence[Token], i: int, j: int, rules: SubtitleRules) -> tuple[float, list[int]]:
+def best_lines(tokens: Sequence[Token], i: int, j: int, rules: SubtitleRules, widths: Widths | None = None) -> tuple[float, list[int]]:
     """The cheapest way to lay tokens [i, j) out in lines: (cost, indices where lines start)."""
-    width = _width(tokens, i, j)
+    _width = widths or Widths(tokens)
+    width = _width(i, j)
     if width <= rules.max_chars_per_line or j - i == 1:
         return 0.0, [i]
     if rules.max_lines < 2:
         return math.inf, [i]
     best: tuple[float, list[int]] = (math.inf, [i])
     for k in range(i + 1, j):
-        top, bottom = _width(tokens, i, k), _width(tokens, k, j)
+        top, bottom = _width(i, k), _width(k, j)
         if top > rules.max_chars_per_line:
             break
         if bottom > rules.max_chars_per_line:
             if rules.max_lines >= 3:
-                rest, starts = best_lines(
-                    tokens, k, j, SubtitleRules(max_chars_per_line=rules.max_chars_per_line, max_lines=rules.max_lines - 1)
-                )
+                fewer = SubtitleRules(max_chars_per_line=rules.max_chars_per_line, max_lines=rules.max_lines - 1)
+                rest, starts = best_lines(tokens, k, j, fewer, _width)
                 cost = break_penalty(tokens[k - 1], tokens[k]) + rest + 0.5
                 if cost < best[0]:
                     best = (cost, [i, *starts])
@@ -121,9 +145,13 @@ def _render_lines(tokens: Sequence[Token], starts: list[int], j: int) -> tuple[s
 
 
 def cut_sentence(
-    tokens: Sequence[Token], a: int, b: int, speech_ms: Sequence[float], rules: SubtitleRules
+    tokens: Sequence[Token], a: int, b: int, speech_ms: Sequence[float], rules: SubtitleRules, widths: Widths | None = None
 ) -> list[tuple[int, int, list[int]]]:
     """Cues for the sentence of tokens [a, b): (first, last, line starts) each."""
+    _width = widths or Widths(tokens)
+    spoken = [0.0]
+    for ms in speech_ms[a:b]:
+        spoken.append(spoken[-1] + ms)
     n = b - a
     best = [math.inf] * (n + 1)
     back: list[tuple[int, list[int]]] = [(0, [])] * (n + 1)
@@ -131,22 +159,22 @@ def cut_sentence(
     max_len = rules.max_chars_per_line * rules.max_lines
     for j in range(1, n + 1):
         for i in range(j - 1, -1, -1):
-            width = _width(tokens, a + i, a + j)
+            width = _width(a + i, a + j)
             if width > max_len and j - i > 1:
                 break
             if best[i] == math.inf:
                 continue
-            duration = sum(speech_ms[a + i : a + j])
+            duration = spoken[j] - spoken[i]
             if duration > rules.max_duration_ms and j - i > 1:
                 break
-            line_cost, starts = best_lines(tokens, a + i, a + j, rules)
+            line_cost, starts = best_lines(tokens, a + i, a + j, rules, _width)
             if line_cost == math.inf:
                 continue
-            cost = best[i] + 1.0 + line_cost
+            cost = best[i] + CUE_COST + line_cost
             if j < n:
-                cost += break_penalty(tokens[a + j - 1], tokens[a + j])
-                if width < 16:
-                    cost += 1.5  # a scrap of a sentence alone on screen
+                cost += CUE_END_WEIGHT * break_penalty(tokens[a + j - 1], tokens[a + j])
+            if width < SCRAP_CHARS and (i > 0 or j < n):
+                cost += SCRAP_COST  # a scrap of a sentence alone on screen
             if duration < rules.min_duration_ms:
                 cost += 1.0
             if cost < best[j]:
@@ -195,8 +223,9 @@ def segment(doc: Document, rules: SubtitleRules, speech_ms: Sequence[float]) -> 
     """Cut the whole document into cues (times are set by the timer)."""
     cues: list[Cue] = []
     tokens = doc.tokens
+    widths = Widths(tokens)
     for a, b in doc.sentences():
-        for first, last, starts in cut_sentence(tokens, a, b, speech_ms, rules):
+        for first, last, starts in cut_sentence(tokens, a, b, speech_ms, rules, widths):
             lines = italicise(tokens, first, last, _render_lines(tokens, starts, last))
             cues.append(Cue(first, last, lines))
     return cues

@@ -75,16 +75,29 @@ class Speech:
 
 
 def estimate_speech(tokens: Sequence[Token], wpm: float) -> Speech:
-    if wpm <= 0:
-        raise CleanupError(None, f"words a minute must be positive, not {wpm:g}")
-    sylls = [syllables(split_affixes(t.text)[1]) for t in tokens]
-    pauses = [pause_after(t, tokens[k + 1] if k + 1 < len(tokens) else None) for k, t in enumerate(tokens)]
-    words = sum(1 for t in tokens if t.core) or 1
+    return SpeechModel(tokens).at(wpm)
+
+
+class SpeechModel:
+    """Syllables and pauses of a token sequence, computed once; ``at(wpm)`` times them."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.sylls = [syllables(split_affixes(t.text)[1]) for t in tokens]
+        self.pauses = [pause_after(t, tokens[k + 1] if k + 1 < len(tokens) else None) for k, t in enumerate(tokens)]
+        self.words = sum(1 for t in tokens if t.core) or 1
+
+    def at(self, wpm: float) -> Speech:
+        if wpm <= 0:
+            raise CleanupError(None, f"words a minute must be positive, not {wpm:g}")
+        return _speech(self.sylls, self.pauses, self.words, wpm)
+
+
+def _speech(sylls: list[float], pauses: list[float], words: int, wpm: float) -> Speech:
     total_ms = words * 60000.0 / wpm
     speaking_ms = max(total_ms - sum(pauses), total_ms * 0.5)
     per_syll = speaking_ms / (sum(sylls) or 1.0)
     starts, ends, t = [], [], 0.0
-    for k, _ in enumerate(tokens):
+    for k in range(len(sylls)):
         starts.append(t)
         t += sylls[k] * per_syll if sylls[k] else 120.0  # a dash or a stray mark: a beat
         ends.append(t)
@@ -136,8 +149,10 @@ def fit_to_duration(
     if duration_ms <= 0:
         raise CleanupError(None, "the duration must be positive")
 
+    model = SpeechModel(tokens)
+
     def run(wpm: float) -> list[Cue]:
-        return time_cues(cues, estimate_speech(tokens, wpm), rules, offset_ms)
+        return time_cues(cues, model.at(wpm), rules, offset_ms)
 
     def length(timed: list[Cue]) -> int:
         return timed[-1].end - timed[0].start if timed else 0
@@ -151,6 +166,8 @@ def fit_to_duration(
             f"the reading-speed and duration rules need at least {format_vtt(shortest)}",
         )
     for _ in range(60):
+        if hi - lo < 0.01:
+            break
         mid = (lo + hi) / 2
         if length(run(mid)) > duration_ms:
             lo = mid

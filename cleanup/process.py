@@ -83,11 +83,10 @@ def process(path: Path, options: Options) -> Result:
     stem = path.stem
     out = options.out_dir
     report = build_report(str(path), subs.doc, cleaned.changes, cleaned.flags, ctx.engine.name if ctx.engine else "none", subs)
-    notes = [(n.kind, n.text, t) for n, t in zip(subs.doc.notes, subs.note_times, strict=True)]
     files = {
         out / f"{stem}.txt": render_prose(cleaned.doc),
         out / f"{stem}.srt": render_srt(subs.cues),
-        out / f"{stem}.vtt": render_vtt(subs.cues, notes, cleaned.doc.title),
+        out / f"{stem}.vtt": render_vtt(subs.cues, subs.editor_notes(), cleaned.doc.title),
         out / f"{stem}.report.json": render_report(report),
     }
     write_all(files, str(path))

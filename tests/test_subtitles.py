@@ -123,8 +123,7 @@ def test_other_frame_rates_and_presets(seed_cleaned: Cleaned) -> None:
 
 def test_writers_read_back_with_independent_parsers(seed_subs: Subtitles, tmp_path: Path) -> None:
     srt_text = render_srt(seed_subs.cues)
-    notes = [(n.kind, n.text, t) for n, t in zip(seed_subs.doc.notes, seed_subs.note_times, strict=True)]
-    vtt_text = render_vtt(seed_subs.cues, notes, "A title")
+    vtt_text = render_vtt(seed_subs.cues, seed_subs.editor_notes(), "A title")
     parsed = list(srt.parse(srt_text))
     (tmp_path / "x.vtt").write_text(vtt_text, encoding="utf-8")
     captions = webvtt.read(str(tmp_path / "x.vtt")).captions
@@ -134,7 +133,8 @@ def test_writers_read_back_with_independent_parsers(seed_subs: Subtitles, tmp_pa
         assert s.content == v.raw_text == "\n".join(cue.lines)
         assert (v.start, v.end) == (format_vtt(cue.start), format_vtt(cue.end))
     assert vtt_text.startswith("WEBVTT - A title\n\n")
-    assert vtt_text.count("\nNOTE ") == 2 and "foo-yeh" in vtt_text
+    assert vtt_text.count("\nNOTE ") == 1 and "NOTE editorial note at" in vtt_text
+    assert "foo-yeh" not in vtt_text  # a pronunciation guide is for the narrator: report only
     assert "-->" not in "".join(b for b in vtt_text.split("\n\n") if b.startswith("NOTE"))
 
 

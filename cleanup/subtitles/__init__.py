@@ -30,6 +30,11 @@ class Subtitles:
     note_times: list[int] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
 
+    def editor_notes(self) -> list[tuple[str, str, int]]:
+        """The editor's notes with their times, for the VTT's NOTE blocks: (kind, text, ms).
+        Pronunciation guides are for the narrator, not the editor: they stay in the report only."""
+        return [(n.kind, n.text, t) for n, t in zip(self.doc.notes, self.note_times, strict=True) if n.kind == "editorial"]
+
     def timed(self) -> list[TimedCue]:
         return [TimedCue(n, c.start, c.end, c.lines) for n, c in enumerate(self.cues, start=1)]
 

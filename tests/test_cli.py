@@ -43,6 +43,7 @@ def test_run_writes_prose_and_report(tmp_path: Path) -> None:
         (None, "no such file"),
         (b"", "empty file"),
         (b"\x00\x01\x02\x03binary\x00\xff" * 40, "binary file"),
+        (b"Title\n\n2021-01-01\n", "no transcript text"),
         (bytes([0x81, 0x8D, 0x8F, 0x90]) * 40, "undecodable"),
     ],
 )

@@ -32,7 +32,10 @@ def read_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Docum
     fmt = sniff(text)
     if fmt in ("srt", "webvtt"):
         raise CleanupError(path, f"{fmt.upper()} input is not supported yet: give a caption-paste or plain transcript")
-    return read_transcript(text, encoding)
+    doc = read_transcript(text, encoding)
+    if not doc.tokens:
+        raise CleanupError(path, "no transcript text: only a title or date line")
+    return doc
 
 
 def read(path: Path) -> Document:

@@ -61,6 +61,6 @@ def make_subtitles(doc: Document, rules: SubtitleRules, timing: TimingOptions) -
     times = token_times(speech, timing.offset_ms)
     timed_doc = doc.with_tokens([replace(t, time=times[k]) for k, t in enumerate(doc.tokens)])
     subs = Subtitles(timed_doc, cues, rules, wpm, timing.offset_ms)
-    subs.note_times = [note_time(doc, n.span[0], speech, timing.offset_ms) for n in doc.notes]
+    subs.note_times = [rules.snap(note_time(doc, n.span[0], speech, timing.offset_ms)) for n in doc.notes]
     subs.violations = check_cues(subs.timed(), rules)
     return subs

@@ -10,7 +10,7 @@ them attached to the right word without any re-indexing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 Span = tuple[int, int]
@@ -183,9 +183,3 @@ def core_span(tok: Token) -> Span:
     s, e = tok.src[0]
     lead, core, _ = split_affixes(tok.text)
     return (s + len(lead), min(e, s + len(lead) + len(core)))
-
-
-def iter_word_tokens(doc: Document) -> Iterator[tuple[int, Token]]:
-    for i, tok in enumerate(doc.tokens):
-        if tok.core:
-            yield i, tok

@@ -93,20 +93,11 @@ def delete_token(tokens: list[Token], i: int) -> Token:
     return gone
 
 
-def is_capitalised(word: str) -> bool:
-    return bool(word) and word[0].isupper()
-
-
 def first_alpha_index(text: str) -> int:
     for k, ch in enumerate(text):
         if ch.isalpha():
             return k
     return -1
-
-
-def lead_trail(text: str) -> tuple[str, str]:
-    lead, _, trail = split_affixes(text)
-    return lead, trail
 
 
 _OPEN_DOUBLE = ("\u201c", '"')

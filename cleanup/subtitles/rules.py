@@ -40,10 +40,6 @@ class SubtitleRules:
         return self.snap_up(max(self.min_gap_frames * self.frame_ms, 1000 / 12))
 
     @property
-    def min_duration_snapped(self) -> int:
-        return self.snap_up(self.min_duration_ms)
-
-    @property
     def max_duration_snapped(self) -> int:
         return round(math.floor(self.max_duration_ms / self.frame_ms + 1e-9) * self.frame_ms)
 

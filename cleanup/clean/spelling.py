@@ -60,6 +60,19 @@ def _match_case(model: str, word: str) -> str:
     return word
 
 
+def _channel_score(lex: Lexicon, word: str, cand: str, cost: float, freq: float) -> float:
+    """The noisy-channel score of one single-word correction: frequency, minus the typing slips,
+    plus the bonuses for sounding alike and keeping the word's ending."""
+    score = freq - EDIT_WEIGHT * cost + (SOUNDS_ALIKE_BONUS if lex.sounds_alike(word, cand) else 0.0)
+    if any(word.endswith(e) and cand.endswith(e) for e in ENDINGS):
+        score += SAME_ENDING_BONUS
+    return score
+
+
+def _split_score(lex: Lexicon, parts: list[str]) -> float:
+    return min(min(lex.zipf(p) for p in parts), FREQ_CAP) - SPLIT_PENALTY
+
+
 def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[Candidate]:
     """Single-word corrections for a lower-case non-word, best first."""
     pool = set(lex.near_words(word))
@@ -76,10 +89,7 @@ def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[
         if cand in doc_words and not lex.in_dictionary(cand):
             freq = max(freq, DOC_WORD_FLOOR)
             source = "document"
-        score = freq - EDIT_WEIGHT * cost + (SOUNDS_ALIKE_BONUS if lex.sounds_alike(word, cand) else 0.0)
-        if any(word.endswith(e) and cand.endswith(e) for e in ENDINGS):
-            score += SAME_ENDING_BONUS
-        out.append(Candidate(cand, round(score, 3), cost, source))
+        out.append(Candidate(cand, round(_channel_score(lex, word, cand, cost, freq), 3), cost, source))
     out.sort(key=lambda c: (-c.score, c.cost, c.text))
     return out
 
@@ -125,10 +135,9 @@ def best_split(lex: Lexicon, word: str) -> Candidate | None:
             continue
         if not (lex.in_dictionary(a) and lex.in_dictionary(b)):
             continue
-        za, zb = lex.zipf(a), lex.zipf(b)
-        if min(za, zb) < SPLIT_MIN_ZIPF:
+        if min(lex.zipf(a), lex.zipf(b)) < SPLIT_MIN_ZIPF:
             continue
-        score = min(za, zb, FREQ_CAP) - SPLIT_PENALTY
+        score = _split_score(lex, [a, b])
         if best is None or score > best.score:
             best = Candidate(f"{a} {b}", round(score, 3), 1.0, "split")
     return best
@@ -137,10 +146,8 @@ def best_split(lex: Lexicon, word: str) -> Candidate | None:
 def _option_score(lex: Lexicon, word: str, option: str) -> float:
     parts = option.split()
     if len(parts) > 1:
-        return min(min(lex.zipf(p) for p in parts), FREQ_CAP) - SPLIT_PENALTY
-    sounds = SOUNDS_ALIKE_BONUS if lex.sounds_alike(word, option) else 0.0
-    ending = SAME_ENDING_BONUS if any(word.endswith(e) and option.endswith(e) for e in ENDINGS) else 0.0
-    return min(FREQ_CAP, lex.zipf(option)) - EDIT_WEIGHT * typo_cost(word, option) + sounds + ending
+        return _split_score(lex, parts)
+    return _channel_score(lex, word, option, typo_cost(word, option), min(FREQ_CAP, lex.zipf(option)))
 
 
 @dataclass(frozen=True)

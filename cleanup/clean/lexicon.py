@@ -54,7 +54,6 @@ class Lexicon:
         self.counts = counts
         self._symspell: Any = None
         self._misspellings: dict[str, tuple[str, ...]] | None = None
-        self._harper: Any = None
         self._harper_cache: dict[str, bool] = {}
 
     def known_misspelling(self, word: str) -> tuple[str, ...]:
@@ -126,11 +125,11 @@ class Lexicon:
         if todo:
             import harper
 
-            if self._harper is None:
-                self._harper = harper.Linter(harper.Dialect.AMERICAN)
+            from cleanup.engines.harper import shared_linter
+
             text = "\n\n".join(todo)
             bad: set[int] = set()
-            for lint in self._harper.lint(text, language=harper.Language.PLAINTEXT):
+            for lint in shared_linter().lint(text, language=harper.Language.PLAINTEXT):
                 if lint.lint_kind in ("Spelling", "Typo", "BoundaryError"):
                     bad.add(lint.span.start)
                     bad.add(lint.span.end - 1)

@@ -74,16 +74,12 @@ def evaluate(shared: Path) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for passage in sorted((shared / "eval" / "devset").glob("*.txt")):
-            raw_doc, gold = make_raw.build(str(passage))
-            raw = work / passage.name
-            raw.write_text(raw_doc, encoding="utf-8")
-            results[passage.stem] = score_one(shared, raw, gold, passage.stem, work)
-        for passage in sorted((ROOT / "eval" / "extra").glob("*.txt")):
-            raw_doc, gold = make_raw.build(str(passage))
-            raw = work / passage.name
-            raw.write_text(raw_doc, encoding="utf-8")
-            results["extra/" + passage.stem] = score_one(shared, raw, gold, passage.stem, work)
+        for folder, prefix in ((shared / "eval" / "devset", ""), (ROOT / "eval" / "extra", "extra/")):
+            for passage in sorted(folder.glob("*.txt")):
+                raw_doc, gold = make_raw.build(str(passage))
+                raw = work / passage.name
+                raw.write_text(raw_doc, encoding="utf-8")
+                results[prefix + passage.stem] = score_one(shared, raw, gold, passage.stem, work)
         seed_passage = ROOT / "eval" / "seed.passage.txt"
         if seed_passage.exists():
             _, gold = make_raw.build(str(seed_passage))

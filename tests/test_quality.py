@@ -21,11 +21,19 @@ pytestmark = pytest.mark.skipif(not (SHARED_EVAL / "score.py").exists(), reason=
 
 
 @pytest.fixture(scope="module")
-def summary() -> dict[str, Any]:
+def results() -> dict[str, dict[str, Any]]:
+    """One scored run of every transcript, shared by the tests below."""
     sys.path.insert(0, str(ROOT / "eval"))
     import run_eval
 
-    return run_eval.summarise(run_eval.evaluate(SHARED_EVAL.parent))  # type: ignore[no-any-return]
+    return run_eval.evaluate(SHARED_EVAL.parent)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def summary(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    import run_eval
+
+    return run_eval.summarise(results)  # type: ignore[no-any-return]
 
 
 def test_seed_targets(summary: dict[str, Any]) -> None:
@@ -42,11 +50,7 @@ def test_devset_targets(summary: dict[str, Any]) -> None:
     assert dev["protected_changed"] == 0 and dev["leaks_to_viewers"] == 0 and dev["notes_missing"] == 0
 
 
-def test_seed_subtitle_targets() -> None:
-    sys.path.insert(0, str(ROOT / "eval"))
-    import run_eval
-
-    results = run_eval.evaluate(SHARED_EVAL.parent)
+def test_seed_subtitle_targets(results: dict[str, dict[str, Any]]) -> None:
     for name, r in results.items():
         subs = r["subs"]
         assert subs["lines_over_42"] == subs["cues_over_2_lines"] == subs["dur_out_of_range"] == 0, name

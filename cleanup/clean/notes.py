@@ -19,7 +19,6 @@ _ELISION = re.compile(r"^\s*(?:\.\s*){3}\s*$|^\s*\u2026\s*$|^\s*sic\s*$", re.I)
 _GUIDE_PREFIX = re.compile(r"^(?:pronounced|pron\.|say|said|rhymes with)\s*:?\s+", re.I)
 _CHUNK = re.compile(r"^[A-Za-z\u00c0-\u024f']{1,8}$")
 _OPEN_DQ = '\u201c"'
-_CLOSE_DQ = '\u201d"'
 
 
 def _in_quotation(tokens: list[Token], i: int) -> bool:

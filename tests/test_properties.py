@@ -38,7 +38,8 @@ def transcripts(draw: st.DrawFn) -> str:
     return head + "\n".join(lines) + "\n"
 
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every run, so CI is never red by the luck of the draw
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 
 
 @SETTINGS
@@ -64,7 +65,7 @@ def test_cleaning_clean_output_changes_nothing(text: str) -> None:
     assert [c for c in second.changes] == []
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(st.text(min_size=1, max_size=300))
 def test_never_crashes_on_any_text(text: str) -> None:
     try:
@@ -73,3 +74,21 @@ def test_never_crashes_on_any_text(text: str) -> None:
         assert "no transcript text" in exc.message
         return
     clean(doc, Context(engine=None))
+
+
+def test_regression_stale_paragraph_start_does_not_cut_a_sentence() -> None:
+    # found by hypothesis: a second pass (after "the the") saw "A." become an initial, and the
+    # paragraph stage still cut the sentence at the paragraph start the first pass had set
+    text = "Title\n\n2021-01-15\nthe Instead\nthe the\nthe the\na . Instead\nthe the\u00a0\u00a0\n"
+    first = clean(read_text(text), Context(engine=ENGINE))
+    rendered = render_prose(first.doc)
+    assert render_prose(clean(read_text(rendered), Context(engine=ENGINE)).doc) == rendered
+    starts = {s for s, _ in first.doc.sentences()}
+    assert all(s in starts for s, _ in first.doc.paragraphs())
+
+
+def test_regression_single_letter_sentence_is_read_the_same_twice() -> None:
+    # found by hypothesis: "a ." ended a sentence, became "A.", and "A." reads as an initial
+    text = "Title\n\n2021-01-15\nthe socialism\nthe socialism\u00a0\u00a0\nthe socialism the\na . Vaush the\n"
+    rendered = render_prose(clean(read_text(text), Context(engine=ENGINE)).doc)
+    assert render_prose(clean(read_text(rendered), Context(engine=ENGINE)).doc) == rendered

@@ -189,3 +189,10 @@ def test_no_paragraph_break_inside_a_quotation() -> None:
     )
     for s, _ in out.doc.paragraphs()[1:]:
         assert not out.doc.tokens[s].text.startswith("Sentence")
+
+
+def test_initials_by_their_neighbours() -> None:
+    out = run_clean(caption("We met John F. Kennedy there", "They chose plan A. The rest followed"))
+    body = prose(out.doc)
+    assert "John F. Kennedy there." in body
+    assert len(out.doc.sentences()) == 3

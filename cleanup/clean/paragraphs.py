@@ -116,6 +116,8 @@ def choose_breaks(depths: list[float], max_len: int, allowed: set[int] | None = 
 
 
 def paragraphs(doc: Document, ctx: Context) -> StageResult:
+    # sentences from the sentence ends alone: paragraph starts left by an earlier pass must not cut them
+    doc = doc.with_tokens([replace(t, paragraph_start=False) for t in doc.tokens])
     sents = doc.sentences()
     bags = [_bag([t.core for t in doc.tokens[s:e]]) for s, e in sents]
     # a sentence that is only a citation, "(Capital Vol. 1, Ch. 26).", stays with the quotation before it

@@ -62,6 +62,7 @@ DETERMINERS = {
     "every",
     "no",
 }
+PRONOUNS = {"i", "it", "he", "she", "we", "they", "you", "there", "so", "then", "now", "yet"}
 # Words that are never names: capitalised inside a sentence they are a slip ("And Instead of").
 NEVER_CAPITALISED_MIDSENTENCE = {
     "instead", "however", "therefore", "because", "although", "though", "meanwhile", "moreover",
@@ -70,12 +71,23 @@ NEVER_CAPITALISED_MIDSENTENCE = {
 }  # fmt: skip
 
 
-def _is_abbreviation(text: str) -> bool:
+def _is_abbreviation(text: str, prev: Token | None = None, nxt: Token | None = None) -> bool:
     core = split_affixes(text)[1]
-    low = core.lower()
-    if low in ABBREVIATIONS:
+    if core.lower() in ABBREVIATIONS:
         return True
-    return len(core) == 1 and core.isupper()  # an initial: "J. Smith"
+    # An initial, "John F. Kennedy": a capital letter between a capitalised word and a name. Decided
+    # by the neighbours alone, so that the prose reads back the same ("plan A. The", "a. Vaush").
+    return (
+        len(core) == 1
+        and core.isupper()
+        and prev is not None
+        and not prev.sentence_end
+        and prev.core[:1].isupper()
+        and nxt is not None
+        and nxt.core[:1].isupper()
+        and nxt.core.lower() not in CONTINUATION_WORDS
+        and nxt.core.lower() not in PRONOUNS
+    )
 
 
 def _starts_lower(tok: Token) -> bool:
@@ -92,7 +104,7 @@ def _opens_quote(tok: Token) -> bool:
     return tok.text[:1] in _OPEN_QUOTES
 
 
-def _punct_ends(tok: Token, nxt: Token | None) -> bool:
+def _punct_ends(tok: Token, nxt: Token | None, prev: Token | None = None) -> bool:
     """Whether the token's own punctuation ends a sentence, wherever it stands."""
     if not _END_RE.search(tok.text):
         return False
@@ -100,7 +112,7 @@ def _punct_ends(tok: Token, nxt: Token | None) -> bool:
         return "[" not in tok.text and "(" not in tok.text and (nxt is None or not _starts_lower(nxt))
     if not tok.text.rstrip(_CLOSERS).endswith("."):
         return True  # ? ! and the ellipsis
-    if _is_abbreviation(tok.text):
+    if _is_abbreviation(tok.text, prev, nxt):
         return nxt is None or (_starts_upper(nxt) and tok.core.lower() in ABBREVIATIONS_THAT_END)
     return nxt is None or not _starts_lower(nxt)  # "p. 5" and "etc. and" stay inside a sentence
 
@@ -120,9 +132,10 @@ def _resolve_end(tokens: list[Token], i: int) -> tuple[bool, str | None, str]:
     core = split_affixes(tok.text)[1].lower()
     trail = split_affixes(tok.text)[2]
     if _END_RE.search(tok.text):
-        abbreviation = bool(tok.core) and _is_abbreviation(tok.text) and tok.text.rstrip(_CLOSERS).endswith(".")
+        prev = tokens[i - 1] if i > 0 else None
+        abbreviation = bool(tok.core) and _is_abbreviation(tok.text, prev, nxt) and tok.text.rstrip(_CLOSERS).endswith(".")
         bracket = not tok.core and ("[" in tok.text or "(" in tok.text)
-        return _punct_ends(tok, nxt) or (tok.boundary == BARE and not abbreviation and not bracket), None, ""
+        return _punct_ends(tok, nxt, prev) or (tok.boundary == BARE and not abbreviation and not bracket), None, ""
     if trail.rstrip(_CLOSERS).endswith((":", ";", ",", "\u2014", "-")) or tok.text.endswith("\u2014"):
         return False, None, ""
     if tok.boundary == EOL:
@@ -178,7 +191,7 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
                 changes.append(change_for(tok, kind, new_text, reason, STAGE))
                 tok = replace(tok, text=new_text)
         else:
-            end = _punct_ends(tok, nxt)
+            end = _punct_ends(tok, nxt, tokens[i - 1] if i > 0 else None)
         tokens[i] = replace(tok, sentence_end=end)
 
     # 2. capitals: sentence starts up, never-a-name words inside a sentence down

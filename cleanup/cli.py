@@ -3,15 +3,22 @@ shows progress and a summary, and maps errors to exit codes (0 ok, 1 a file fail
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cleanup import __version__
 from cleanup.errors import CleanupError
+from cleanup.subtitles.timing import DEFAULT_WPM, MAX_WPM, MIN_WPM
+
+if TYPE_CHECKING:
+    from cleanup.plan import Job
+    from cleanup.process import Options, Result
 
 app = typer.Typer(
     add_completion=False,
@@ -20,33 +27,123 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-INPUT_SUFFIXES = {".txt", ".srt", ".vtt", ".text", ""}
-
 
 def _err(message: str) -> None:
     print(f"cleanup: {message}", file=sys.stderr)
 
 
-def find_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder gives its transcript files, sorted (hidden files skipped)."""
-    found: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            found.extend(
-                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith("."))
-            )
-        else:
-            found.append(p)
-    return found
+def _say(exc: CleanupError) -> None:
+    _err(f"{exc.path}: {exc.message}" if exc.path else exc.message)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cleanup {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Show the version and exit.", callback=_version, is_eager=True, expose_value=True)
+    ] = False,
 ) -> None:
-    if version:
-        print(__version__)
-        raise typer.Exit(0)
+    """Turn raw caption transcripts into clean prose and a report of every change."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is (exit 143 instead of 130)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def _clock(ms: int) -> str:
+    h, rest = divmod(round(ms / 1000), 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}"
+
+
+def _note_times(result: Result, limit: int = 4) -> str:
+    timed = result.timed_notes()
+    kinds = {"editorial": "editor's note", "pronunciation": "pronunciation guide"}
+    parts = [f"{kinds.get(n.kind, n.kind)} at {_clock(t)}" for n, t in timed[:limit]]
+    if len(timed) > limit:
+        parts.append(f"{len(timed) - limit} more")
+    return ", ".join(parts)
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _encoding_doubt(result: Result) -> str:
+    doc = result.doc
+    if doc.encoding_confidence >= 0.95:
+        return ""
+    return f"encoding guessed: {doc.encoding} (confidence {doc.encoding_confidence:.2f})"
+
+
+def _single_summary(job: Job, result: Result) -> None:
+    base = job.base
+    names = ", ".join(p.name for p in result.outputs)
+    print(f"{job.label} -> {base.parent}{os.sep}: {names}")
+    review = [_plural(result.flagged, "doubt") + " flagged"]
+    if result.notes:
+        review.append(_plural(result.notes, "note") + f" removed ({_note_times(result)})")
+    else:
+        review.append("no notes removed")
+    doubt = _encoding_doubt(result)
+    if doubt:
+        review.append(doubt + ": check accented letters and quotes")
+    print(f"to review: {'; '.join(review)}; every change is in {base.name}.report.json")
+
+
+def _batch_summary(jobs: list[Job], results: dict[Job, Result], failed: dict[Job, str], out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    rows = []
+    for job in jobs:
+        if job in results:
+            r = results[job]
+            times = ", ".join(_clock(t) for _, t in r.timed_notes()[:3]) + (", ..." if r.notes > 3 else "")
+            noted = f"{r.notes} ({times})" if r.notes else "0"
+            doubt = _encoding_doubt(r)
+            rows.append(
+                [
+                    job.label,
+                    str(len(r.doc.input_words)),
+                    str(r.changes),
+                    str(r.flagged),
+                    noted,
+                    str(r.cues),
+                    "ok" + (f", {doubt}" if doubt else ""),
+                ]
+            )
+        elif job in failed:
+            rows.append([job.label, "", "", "", "", "", f"failed: {failed[job]}"])
+    header = ["input", "words", "changes", "flagged", "notes", "cues", "status"]
+    title = f"cleanup: {len(results)} done, {len(failed)} failed; outputs in {out}{os.sep}"
+    terminal = sys.stdout.isatty()
+    if terminal:
+        console = Console()
+    else:  # piped: wide enough that no name is cut
+        widths = [max(len(h), *(len(row[k]) for row in rows)) for k, h in enumerate(header)]
+        console = Console(width=max(80, sum(widths) + 3 * len(widths) + 1))
+    console.print(title, highlight=False, soft_wrap=True)
+    table = Table()
+    for col in header:
+        table.add_column(col, justify="left" if col in ("input", "status", "notes") else "right", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    flagged = sum(r.flagged for r in results.values())
+    removed = sum(r.notes for r in results.values())
+    print(
+        f"to review: {_plural(flagged, 'doubt')} flagged and {_plural(removed, 'note')} removed; every change is in the .report.json files"
+    )
 
 
 @app.command()
@@ -59,83 +156,116 @@ def run(
         typer.Option("--languagetool", help="URL of a LanguageTool server to use instead of Harper (or set CLEANUP_LANGUAGETOOL_URL)."),
     ] = None,
     max_paragraph: Annotated[int, typer.Option("--max-paragraph", min=2, help="Most sentences in a paragraph.")] = 8,
-    wpm: Annotated[float, typer.Option("--wpm", min=40, max=400, help="Narration speed for estimated times, words a minute.")] = 155.0,
+    wpm: Annotated[
+        float, typer.Option("--wpm", min=MIN_WPM, max=MAX_WPM, help="Narration speed for estimated times, words a minute.")
+    ] = DEFAULT_WPM,
     fps: Annotated[float, typer.Option("--fps", min=1, max=240, help="Frame rate: times snap to its frames, gaps count them.")] = 25.0,
     duration: Annotated[
-        str | None, typer.Option("--duration", help="Fit the whole transcript to this runtime, HH:MM:SS[.mmm].", show_default=False)
+        str | None,
+        typer.Option("--duration", help="Fit the whole transcript to this runtime, HH:MM:SS[.mmm] or timecode.", show_default=False),
     ] = None,
-    start: Annotated[str | None, typer.Option("--start", help="Time of the first cue: HH:MM:SS[.mmm] or timecode HH:MM:SS:FF.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="Time of the first cue: HH:MM:SS[.mmm], timecode HH:MM:SS:FF or drop-frame HH:MM:SS;FF.")
+    ] = None,
     preset_name: Annotated[str, typer.Option("--preset", help="Subtitle rules: netflix, bbc or vertical.")] = "netflix",
+    force: Annotated[bool, typer.Option("--force", help="Replace existing output files that cleanup did not write.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on an internal error.")] = False,
 ) -> None:
     """Clean transcripts into OUT/<stem>.txt, .srt, .vtt and .report.json."""
+    from cleanup.engines import languagetool_url
+    from cleanup.plan import FOLDER_SUFFIXES, plan, prepare_out_dir
+    from cleanup.process import Options, load_words, timing_options
+    from cleanup.subtitles.rules import preset
+
+    # Everything about the call itself is checked before any input is read: one line, exit 2.
+    try:
+        preset(preset_name, fps)
+        options = Options(
+            out_dir=out,
+            words=load_words(words) if words is not None else frozenset(),
+            languagetool=languagetool_url(languagetool),
+            max_paragraph_sentences=max_paragraph,
+            wpm=wpm,
+            fps=fps,
+            duration=duration,
+            start=start,
+            preset=preset_name,
+        )
+        timing_options(options)
+        if out.exists() and not out.is_dir():
+            raise CleanupError(None, f"--out {out}: is a file, not a folder")
+        jobs, empty = plan(inputs, out, force)
+        if not jobs:
+            folders = ", ".join(str(p) for p in empty)
+            _err(f"no input files found in {folders} (looked for {', '.join(FOLDER_SUFFIXES)} files)")
+            raise typer.Exit(1)
+        prepare_out_dir(out)
+    except CleanupError as exc:
+        _say(exc)
+        raise typer.Exit(2) from None
+    if empty:
+        _err(f"no input files found in {', '.join(str(p) for p in empty)} (looked for {', '.join(FOLDER_SUFFIXES)} files)")
+    code = _run_jobs(jobs, options, debug)
+    raise typer.Exit(code)
+
+
+def _run_jobs(jobs: list[Job], options: Options, debug: bool) -> int:
+    """Process every job; Ctrl-C (or SIGTERM) stops between two writes: exit 130 (143)."""
+    import signal
+
     from rich.console import Console
     from rich.progress import Progress
-    from rich.table import Table
 
-    from cleanup.process import Options, Result, process
+    from cleanup.process import process
 
-    files = find_inputs(inputs)
-    if not files:
-        _err("no input files found")
-        raise typer.Exit(1)
-    options = Options(
-        out_dir=out,
-        words_file=words,
-        languagetool=languagetool,
-        max_paragraph_sentences=max_paragraph,
-        wpm=wpm,
-        fps=fps,
-        duration=duration,
-        start=start,
-        preset=preset_name,
-    )
-    try:  # option values that are wrong for every file: one line, before any work
-        from cleanup.process import timing_options
-        from cleanup.subtitles.rules import preset
+    results: dict[Job, Result] = {}
+    failed: dict[Job, str] = {}
+    stop_run = False
 
-        preset(preset_name, fps)
-        timing_options(options)
-    except CleanupError as exc:
-        _err(exc.message)
-        raise typer.Exit(2) from None
-    results: list[Result] = []
-    failed: list[tuple[Path, str]] = []
-
-    def one(path: Path) -> None:
+    def one(job: Job) -> None:
+        nonlocal stop_run
         try:
-            results.append(process(path, options))
+            results[job] = process(job.path, options, job.base)
         except CleanupError as exc:
-            failed.append((path, exc.message))
-            _err(f"{exc.path}: {exc.message}" if exc.path else exc.message)
-            if exc.path is None:  # a problem with the run itself (engine, word list): stop
-                raise typer.Exit(1) from None
+            failed[job] = exc.message
+            _say(exc)
+            if exc.path is None:  # a problem with the run itself (the engine): stop
+                stop_run = True
         except Exception as exc:
-            failed.append((path, f"internal error: {exc}"))
-            _err(f"{path}: internal error: {type(exc).__name__}: {exc}" + ("" if debug else " (run with --debug for details)"))
+            failed[job] = f"internal error: {type(exc).__name__}: {exc}"
+            _err(f"{job.path}: internal error: {type(exc).__name__}: {exc}" + ("" if debug else " (run with --debug for details)"))
             if debug:
                 traceback.print_exc()
 
-    if len(files) == 1:
-        one(files[0])
-    else:
-        console = Console(stderr=True)
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("cleaning", total=len(files))
-            for f in files:
-                progress.update(task, description=f.name)
-                one(f)
-                progress.advance(task)
-        table = Table(title=f"cleanup: {len(results)} done, {len(failed)} failed")
-        for col in ("input", "words", "changes", "flagged", "notes", "cues", "status"):
-            table.add_column(col, justify="left" if col in ("input", "status") else "right")
-        for r in results:
-            table.add_row(str(r.path), str(len(r.doc.input_words)), str(r.changes), str(r.flagged), str(r.notes), str(r.cues), "ok")
-        for p, why in failed:
-            table.add_row(str(p), "", "", "", "", "", f"failed: {why}")
-        Console().print(table)
-    if failed:
-        raise typer.Exit(1)
+    in_main = threading.current_thread() is threading.main_thread()
+    old_term = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    try:
+        if len(jobs) == 1:
+            one(jobs[0])
+            if jobs[0] in results:
+                _single_summary(jobs[0], results[jobs[0]])
+        else:
+            with Progress(console=Console(stderr=True), transient=True) as progress:
+                task = progress.add_task("cleaning", total=len(jobs))
+                for job in jobs:
+                    progress.update(task, description=job.label)
+                    one(job)
+                    progress.advance(task)
+                    if stop_run:
+                        break
+            _batch_summary(jobs, results, failed, options.out_dir)
+    except KeyboardInterrupt as exc:
+        left = [j.label for j in jobs if j not in results and j not in failed]
+        shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+        _err(
+            f"interrupted: {len(results)} of {len(jobs)} done (outputs kept), {len(failed)} failed, "
+            f"{len(left)} not done ({shown}); no partial file written"
+        )
+        return 143 if isinstance(exc, Terminated) else 130
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+    return 1 if failed or stop_run else 0
 
 
 @app.command()

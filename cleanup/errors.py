@@ -16,3 +16,8 @@ class CleanupError(Exception):
 
 class ConservationError(RuntimeError):
     """A stage lost a word without accounting for it: a bug, never the user's fault."""
+
+
+class UsageError(CleanupError):
+    """A problem with how the command was called (an option, the output folder, inputs that would
+    clash): found before any work, one line, exit 2."""

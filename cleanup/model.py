@@ -116,6 +116,9 @@ class Document:
     date: str | None = None
     fmt: str = "plain"
     encoding: str = "utf-8"
+    encoding_confidence: float = 1.0
+    """1.0 when the bytes said which encoding; lower when it was guessed."""
+    encoding_reason: str = ""
     meta: dict[str, str] = field(default_factory=dict)
 
     # ----- views -------------------------------------------------------------------------

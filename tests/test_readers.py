@@ -28,7 +28,8 @@ TEXT = "Title\n\n2021-01-15\nHello world, this is a caption\nAnd another one\n"
     ],
 )
 def test_decodes_the_encodings_transcripts_arrive_in(data: bytes, encoding: str) -> None:
-    text, found = decode(data, "x.txt")
+    decoded = decode(data, "x.txt")
+    text, found = decoded.text, decoded.encoding
     assert found == encoding
     assert "world, this is a caption" in text
     assert not text.startswith("\ufeff")

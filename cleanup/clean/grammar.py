@@ -10,12 +10,14 @@ finding goes to ``flagged`` with the engine's suggestions.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
 from cleanup.clean.base import Context, StageResult, change_for, delete_token
+from cleanup.clean.lexicon import get_lexicon
 from cleanup.clean.spacing import quote_style, to_curly, to_straight
 from cleanup.engines import Issue
-from cleanup.model import Change, Document, Flag, Token, merge_spans
+from cleanup.model import Change, Document, Flag, Token, merge_spans, split_affixes, words_of
 
 STAGE = "grammar"
 _BE = r"(?:am|is|are|was|were|be|been|being|get|gets|got|getting|become|became|becoming)"
@@ -54,6 +56,18 @@ IT_IS_ADVERBS = frozenset(
     almost already been going getting becoming""".split()
 )
 CLAUSE_WORDS = frozenset("and but or so because that to if when as since though although".split())
+# Words that can never follow the possessive "its": before one of them "it's" is right, and advice
+# to write "its" is wrong ("It's what matters", "It's not", "It's also"). Left out on purpose, since
+# they can follow the possessive: very, own, only, most, one, every, all, no, being, will, might,
+# can, may, must, like, past, near, while, so, as, yet, still, even, now, up, down, on, off, out.
+NEVER_AFTER_POSSESSIVE_ITS = frozenset(
+    """a an the i you he she we they me him her us them it my your his our their mine yours hers ours
+    theirs itself this that these those what who whom whose which where when why how whether of in at
+    by for from to with about into onto upon through between among against during without within toward
+    towards than and but or nor because although though if unless whereas since is are was were am be
+    been has have had do does did would could should shall not also just really already always never
+    actually probably definitely certainly clearly obviously basically simply almost too there here""".split()
+)
 LEGITIMATE_REPEATS = {"had", "that", "is", "do", "bye", "very", "so", "no", "yeah", "ha", "well", "really"}
 
 
@@ -127,14 +141,19 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
         text, starts = _render(tokens)
         deletions: set[int] = set()
         for issue in engine.check(text):
+            if _cuts_a_word(issue.start, tokens, starts) or _cuts_a_word(issue.end, tokens, starts):
+                continue  # "the re-parcelization" read as "the re": the engine read another text
             idx = _tokens_of(issue, tokens, starts)
             span = merge_spans([tokens[k] for k in idx]) if idx else _span_at(issue, tokens, starts)
             applied = False
             if issue.rule in engine.safe_rules and idx and issue.suggestions and not deletions & set(idx):
                 applied = _apply(issue, idx, tokens, changes, deletions, engine.name)
             if not applied and issue.category not in engine.quiet_categories:
+                advice = _sound_advice(text[issue.start : issue.end], issue.suggestions, tokens, idx)
+                if advice is None:
+                    continue  # its only advice was wrong: no flag is better than a wrong one
                 flags.append(
-                    Flag("grammar", text[issue.start : issue.end], issue.suggestions[:3], span,
+                    Flag("grammar", text[issue.start : issue.end], advice[:3], span,
                          f"{engine.name} {issue.rule}: {issue.message}", STAGE, 0.5)
                 )  # fmt: skip
         for k in sorted(deletions, reverse=True):
@@ -142,6 +161,43 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
         if len(changes) == applied_before:
             break
     return doc.with_tokens(tokens), changes, flags
+
+
+def _cuts_a_word(pos: int, tokens: list[Token], starts: list[int]) -> bool:
+    """Whether an offset of the rendered text falls strictly inside a token's word core, as at
+    the hyphen of "re-parcelization": a finding that starts or ends there rewrites across a cut
+    that is not in the text."""
+    k = bisect_right(starts, pos) - 1
+    if k < 0:
+        return False
+    lead, core, _ = split_affixes(tokens[k].text)
+    first = starts[k] + len(lead)
+    return first < pos < first + len(core)
+
+
+def _sound_advice(flagged: str, suggestions: tuple[str, ...], tokens: list[Token], idx: list[int]) -> tuple[str, ...] | None:
+    """The suggestions worth giving for a flagged finding; None when it had suggestions and none
+    of them survives (the flag then goes: its only content was wrong advice). Dropped:
+    - a closed compound that joins the flagged words ("be taking" -> "betaking") unless the
+      compound is a common word and the words are not a common bigram themselves;
+    - "its" for "it's" before a word that can never follow the possessive ("It's what ...")."""
+    words = words_of(flagged)
+    joined = "".join(words).lower()
+    nxt = ""
+    if idx and idx[-1] + 1 < len(tokens):
+        last = tokens[idx[-1]]
+        if not last.sentence_end and last.text.endswith(last.core):
+            nxt = tokens[idx[-1] + 1].core.lower()
+    kept: list[str] = []
+    for sug in suggestions:
+        if len(words) >= 2 and sug.lower() == joined and not get_lexicon().plausible_join(words, sug):
+            continue
+        if [w.lower() for w in words] == ["it's"] and sug.lower() == "its" and nxt in NEVER_AFTER_POSSESSIVE_ITS:
+            continue
+        kept.append(sug)
+    if suggestions and not kept:
+        return None
+    return tuple(kept)
 
 
 def _span_at(issue: Issue, tokens: list[Token], starts: list[int]) -> tuple[int, int]:

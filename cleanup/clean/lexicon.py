@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import itertools
+import math
 import re
 from typing import Any
 
@@ -40,6 +42,13 @@ _CONTRACTION_BASES = {
 }  # fmt: skip
 _CONTRACTION_TAILS = ("'s", "'t", "'re", "'ve", "'ll", "'d", "'m", "'")
 _VOWELS = set("aeiouy")
+BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
+JOIN_MIN_ZIPF = 3.0
+"""A closed compound suggested for two words must be at least this common (once a million words)."""
+BIGRAM_COMMON_ZIPF = 4.5
+"""A bigram this common is English whatever the compound ("in to", "a lot", "may be")."""
+BIGRAM_MARGIN = 1.5
+"""A bigram within this many Zipf points of the compound is common enough to be meant ("a part", "be coming")."""
 
 
 class Lexicon:
@@ -55,6 +64,8 @@ class Lexicon:
         self._symspell: Any = None
         self._misspellings: dict[str, tuple[str, ...]] | None = None
         self._harper_cache: dict[str, bool] = {}
+        self._bigrams: dict[str, int] | None = None
+        self._bigram_total = 1
 
     def known_misspelling(self, word: str) -> tuple[str, ...]:
         """Corrections codespell's list gives for a common misspelling (empty when none)."""
@@ -153,6 +164,36 @@ class Lexicon:
         if en < 1.0:
             return False
         return any(self.zipf(word.lower(), lang) >= 4.0 and self.zipf(word.lower(), lang) >= en + 1.5 for lang in _FOREIGN_LANGS)
+
+    def bigram_zipf(self, first: str, second: str) -> float:
+        """How common a two-word sequence is, on wordfreq's Zipf scale (log10 per billion), from
+        SymSpell's list of the 242,342 commonest English bigrams (loaded once, on first use);
+        0.0 when the pair is not in the list."""
+        if self._bigrams is None:
+            path = importlib.resources.files("symspellpy") / BIGRAM_FILE
+            table: dict[str, int] = {}
+            with open(str(path), encoding="utf-8") as fh:
+                for line in fh:
+                    a, b, n = line.split()
+                    table[f"{a} {b}"] = int(n)
+            self._bigrams = table
+            self._bigram_total = sum(table.values())
+        count = self._bigrams.get(f"{first.lower()} {second.lower()}", 0)
+        return math.log10(count * 1e9 / self._bigram_total) if count else 0.0
+
+    def plausible_join(self, words: list[str], joined: str) -> bool:
+        """Whether joining ``words`` into the closed compound ``joined`` is advice worth giving:
+        the compound is a reasonably common word, and no pair of the words is a common bigram
+        in its own right (at least a thirtieth as common as the compound, or common outright):
+        "be taking" is English, "betaking" is not; "note book" is a slip for "notebook"."""
+        z = self.zipf(joined.lower())
+        if z < JOIN_MIN_ZIPF:
+            return False
+        for a, b in itertools.pairwise(words):
+            bz = self.bigram_zipf(a, b)
+            if bz and (bz >= BIGRAM_COMMON_ZIPF or bz >= z - BIGRAM_MARGIN):
+                return False
+        return True
 
     # ----- candidates -----------------------------------------------------------------------
     def _speller(self) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cleanup.clean.base import Context, Stage
 from cleanup.clean.conservation import check_conservation
@@ -12,7 +12,7 @@ from cleanup.clean.paragraphs import paragraphs
 from cleanup.clean.sentences import sentences
 from cleanup.clean.spacing import spacing
 from cleanup.clean.spelling import spelling
-from cleanup.model import Change, Document, Flag
+from cleanup.model import Change, Document, Flag, words_of
 
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("spacing", spacing),
@@ -53,4 +53,27 @@ def clean(doc: Document, ctx: Context) -> Cleaned:
         if not removed:
             break
     result.doc = doc
+    result.flags = drop_contradicted(result.changes, result.flags)
     return result
+
+
+def _words(text: str) -> str:
+    return " ".join(words_of(text)).lower()
+
+
+def drop_contradicted(changes: list[Change], flags: list[Flag]) -> list[Flag]:
+    """Advice the same stage contradicts elsewhere in the text goes: a flag suggesting A -> B
+    loses that suggestion when a change or another flag of its stage went B -> A (words compared
+    case-insensitively), and the flag goes with it when that was all it suggested. Suggestions
+    that only change case are left to the stage that made them: compared case-insensitively, a
+    capital at a sentence start would "contradict" every capitalisation doubt."""
+    went: set[tuple[str, str, str]] = {(c.stage, _words(c.before), _words(c.after)) for c in changes}
+    went |= {(f.stage, _words(f.text), _words(s)) for f in flags for s in f.suggestions}
+    out: list[Flag] = []
+    for flag in flags:
+        a = _words(flag.text)
+        kept = tuple(s for s in flag.suggestions if a == _words(s) or (flag.stage, _words(s), a) not in went)
+        if flag.suggestions and not kept:
+            continue
+        out.append(replace(flag, suggestions=kept) if kept != flag.suggestions else flag)
+    return out

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import replace
 
 from cleanup.clean.base import Context, StageResult, change_for, first_alpha_index
+from cleanup.clean.lexicon import get_lexicon
 from cleanup.model import BARE, EOL, Change, Document, Flag, Token, split_affixes, token_span
 
 STAGE = "sentences"
@@ -176,6 +177,30 @@ def _title_precedes(tokens: list[Token], i: int, starts: set[int]) -> bool:
     return False
 
 
+def _capital_or_not(doc: Document, tokens: list[Token], i: int, starts: set[int]) -> list[Flag]:
+    """A word capitalised once inside a sentence and lower-case once elsewhere: a tie, so the
+    direction of the slip is not the count's to say. When Harper's dictionary knows no lower-case
+    word of that spelling ("paris"), the capital is a name and the lower-case form is the slip;
+    otherwise ("amazon", "apple") both are flagged, with no suggestion."""
+    tok = tokens[i]
+    name, low = tok.core, tok.core.lower()
+    lower = [j for j, t in enumerate(tokens) if j not in starts and t.core == low]
+    if not lower:
+        return []
+
+    def line(j: int) -> int:
+        return doc.line_col(token_span(tokens[j])[0])[0]
+
+    if low not in get_lexicon().harper_known({low}):
+        reason = f"'{low}' is not a word, '{name}' (line {line(i)}) is a name: a capital is missing"
+        return [Flag("capitalisation", low, (name,), token_span(tokens[j]), reason, STAGE, 0.6) for j in lower]
+    out = [Flag("capitalisation", name, (), token_span(tok),
+                f"written '{low}' at line {line(lower[0])} too: one of them is a slip", STAGE, 0.4)]  # fmt: skip
+    out += [Flag("capitalisation", low, (), token_span(tokens[j]),
+                 f"written '{name}' at line {line(i)} too: one of them is a slip", STAGE, 0.4) for j in lower]  # fmt: skip
+    return out
+
+
 def sentences(doc: Document, ctx: Context) -> StageResult:
     tokens = list(doc.tokens)
     changes: list[Change] = []
@@ -241,9 +266,11 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
                 )
             )
             tokens[i] = replace(tok, text=new)
-        elif prev_ok and nxt_ok and lower_seen[core.lower()] and mid_caps[core] == 1:
+        elif prev_ok and nxt_ok and lower_seen[core.lower()] >= 2 and mid_caps[core] == 1:
             flags.append(
                 Flag("capitalisation", core, (core.lower(),), token_span(tok),
                      "capitalised inside a sentence, lower-case elsewhere in the document: a name, or a slip?", STAGE, 0.5)
             )  # fmt: skip
+        elif prev_ok and nxt_ok and lower_seen[core.lower()] and mid_caps[core] == 1:
+            flags.extend(_capital_or_not(doc, tokens, i, starts))
     return doc.with_tokens(tokens), changes, flags

@@ -13,12 +13,27 @@ import re
 from dataclasses import replace
 
 from cleanup.clean.base import Context, StageResult, change_for, merge_into_previous, split_token
+from cleanup.clean.lexicon import get_lexicon
+from cleanup.clean.sentences import ABBREVIATIONS
 from cleanup.model import Change, Document, Flag, Token
 
 STAGE = "spacing"
 EM_DASH = "\u2014"
 _DASH_TOKENS = {"-", "--", "---", "\u2013", "\u2013\u2013", "\u2014"}
 _INNER_DOUBLE_HYPHEN = re.compile(r"^(.*[^\W_][^\w\-]*)(-{2,})([^\w\-]*[^\W_].*)$")
+# "in.Then": a lower-case word, a sentence's full stop (? !), a capitalised word, no space between.
+# Letters only on both sides, so that "3.14", "v2.Final", "Node.js", "e.g.", "U.S.", "Ph.D." and
+# "www.Example.com" never match.
+_RUN_ON_SENTENCE = re.compile(
+    r"^([\"'\u201c\u2018(\[]*([a-z]{2,}(?:['\u2019][a-z]+)?)[.?!])"
+    r"(([A-Z][a-z]+)(?:['\u2019][a-z]+)?[.,;:!?\"'\u201d\u2019)\]]*)$"
+)
+# The right part of a domain or a file name, never a sentence's first word.
+_NOT_A_SENTENCE_START = frozenset(
+    """com org net edu gov mil int info biz io co uk us ca au de fr eu tv me app dev ai ly js ts py rb
+    go rs java txt md pdf doc docx xls xlsx csv json xml html htm css php exe zip png jpg jpeg gif svg mp3
+    mp4 wav mov avi""".split()
+)
 _DETACHED_PUNCT = re.compile(r"^[,.;:!?)\]\u201d]+$")
 
 STRAIGHT_TO_CURLY_DOUBLE = ("\u201c", "\u201d")
@@ -59,6 +74,22 @@ def to_curly(text: str) -> str:
     return "".join(out)
 
 
+def _run_on_parts(text: str) -> list[str] | None:
+    """The two sentences of a token such as "in.Then", or None. Only a lower-case word the
+    lexicon knows (or a known misspelling of one) on the left, never an abbreviation ("no.",
+    "mr."), and on the right a capitalised word that is not a domain or a file extension."""
+    m = _RUN_ON_SENTENCE.match(text)
+    if m is None:
+        return None
+    left, word, right, head = m.groups()
+    lex = get_lexicon()
+    if word in ABBREVIATIONS or head.lower() in _NOT_A_SENTENCE_START:
+        return None
+    if not (lex.is_word(word) or lex.known_misspelling(word)) or not lex.is_word(head.lower()):
+        return None
+    return [left, right]
+
+
 def spacing(doc: Document, ctx: Context) -> StageResult:
     changes: list[Change] = []
     tokens = list(doc.tokens)
@@ -83,7 +114,19 @@ def spacing(doc: Document, ctx: Context) -> StageResult:
                 i += 2
         i += 1
 
-    # 2. punctuation standing apart after a space
+    # 2. a missing space after a sentence's end: "we live in.Then it happened"
+    i = 0
+    while i < len(tokens):
+        halves = _run_on_parts(tokens[i].text)
+        if halves is None:
+            i += 1
+            continue
+        tok = tokens[i]
+        changes.append(change_for(tok, "spacing", " ".join(halves), "a space is missing after the end of a sentence", STAGE))
+        tokens[i : i + 1] = split_token(tok, halves)
+        i += 2
+
+    # 3. punctuation standing apart after a space
     i = 1
     while i < len(tokens):
         tok = tokens[i]
@@ -94,7 +137,7 @@ def spacing(doc: Document, ctx: Context) -> StageResult:
             continue
         i += 1
 
-    # 3. one quote style
+    # 4. one quote style
     style = quote_style(tokens)
     convert = to_curly if style == "curly" else to_straight
     for i, tok in enumerate(tokens):

@@ -39,8 +39,13 @@ class GrammarEngine(Protocol):
     def check(self, text: str) -> list[Issue]: ...
 
 
-def make_engine(languagetool_url: str | None = None) -> GrammarEngine:
-    url = languagetool_url or os.environ.get(LANGUAGETOOL_ENV) or None
+def languagetool_url(given: str | None = None) -> str | None:
+    """The LanguageTool server to use: the one given, else ``CLEANUP_LANGUAGETOOL_URL``, else none."""
+    return given or os.environ.get(LANGUAGETOOL_ENV) or None
+
+
+def make_engine(languagetool_url_given: str | None = None) -> GrammarEngine:
+    url = languagetool_url(languagetool_url_given)
     if url:
         from cleanup.engines.languagetool import LanguageToolEngine
 
@@ -50,4 +55,4 @@ def make_engine(languagetool_url: str | None = None) -> GrammarEngine:
     return HarperEngine()
 
 
-__all__ = ["LANGUAGETOOL_ENV", "CleanupError", "GrammarEngine", "Issue", "make_engine"]
+__all__ = ["LANGUAGETOOL_ENV", "CleanupError", "GrammarEngine", "Issue", "languagetool_url", "make_engine"]

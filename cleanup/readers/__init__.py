@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from cleanup.errors import CleanupError
@@ -40,5 +41,6 @@ def read_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Docum
 
 def read(path: Path) -> Document:
     data = read_bytes(path)
-    text, encoding = decode(data, str(path))
-    return read_text(text, str(path), encoding)
+    decoded = decode(data, str(path))
+    doc = read_text(decoded.text, str(path), decoded.encoding)
+    return replace(doc, encoding_confidence=decoded.confidence, encoding_reason=decoded.reason)

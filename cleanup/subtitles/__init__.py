@@ -52,7 +52,7 @@ def make_subtitles(doc: Document, rules: SubtitleRules, timing: TimingOptions) -
     cues = segment(doc, rules, speech.spoken_ms())
     if timing.duration_ms is not None:
         # fit once to learn the rate, cut again at that rate (a slower rate makes longer cues), fit again
-        _, wpm = fit_to_duration(cues, doc.tokens, rules, timing.duration_ms, timing.offset_ms)
+        _, wpm = fit_to_duration(cues, doc.tokens, rules, timing.duration_ms, timing.offset_ms, clamp=True)
         cues = segment(doc, rules, estimate_speech(doc.tokens, wpm).spoken_ms())
         cues, wpm = fit_to_duration(cues, doc.tokens, rules, timing.duration_ms, timing.offset_ms)
         speech = estimate_speech(doc.tokens, wpm)

@@ -61,7 +61,7 @@ def parse_subtitles(text: str, path: str) -> list[TimedCue]:
 
 
 def read_subtitles(path: Path) -> list[TimedCue]:
-    text, _ = decode(read_bytes(path), str(path))
+    text = decode(read_bytes(path), str(path)).text
     return parse_subtitles(text, str(path))
 
 

@@ -52,27 +52,57 @@ PRESETS = {
 }
 
 
+def exact_fps(fps: float) -> float:
+    """The NTSC rates as they really are: 29.97 is 30000/1001, 23.976 is 24000/1001, 59.94 is 60000/1001."""
+    for nominal in (24, 30, 48, 60, 120):
+        ntsc = nominal * 1000 / 1001
+        if abs(fps - ntsc) < 0.005:
+            return ntsc
+    return fps
+
+
 def preset(name: str, fps: float | None = None) -> SubtitleRules:
     try:
-        rules = PRESETS[name]
+        rules = PRESETS[name.strip().lower()]
     except KeyError:
         raise CleanupError(None, f"unknown subtitle preset {name!r}: choose one of {', '.join(PRESETS)}") from None
-    return replace(rules, fps=fps) if fps else rules
+    return replace(rules, fps=exact_fps(fps)) if fps else rules
 
 
-_TIMECODE = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2}):(\d{1,2})$")
+_TIMECODE = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2})([:;])(\d{1,2})$")
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:[.,]\d{1,3})?)$")
 
 
+def timecode_frames(h: int, m: int, s: int, f: int, fps: float, drop: bool) -> int:
+    """The frame number of a SMPTE timecode. Drop-frame (``;``, 29.97 or 59.94 fps) skips frame
+    numbers 0 and 1 (0-3 at 59.94) at the start of every minute except each tenth, so that its
+    labels keep to the clock; non-drop timecode counts ``round(fps)`` frames a second."""
+    nominal = round(fps)
+    label = f"{h:02d}:{m:02d}:{s:02d}{';' if drop else ':'}{f:02d}"
+    if m >= 60 or s >= 60 or f >= nominal:
+        raise CleanupError(None, f"not a timecode at {fps:g} fps: {label}")
+    frames = (h * 3600 + m * 60 + s) * nominal + f
+    if not drop:
+        return frames
+    if nominal not in (30, 60) or abs(fps - nominal * 1000 / 1001) > 0.005:
+        raise CleanupError(None, f"drop-frame timecode ({label}) needs --fps 29.97 or 59.94, not {fps:g}")
+    skip = nominal // 15  # 2 frame numbers a minute at 29.97, 4 at 59.94
+    if s == 0 and f < skip and m % 10:
+        raise CleanupError(None, f"not a drop-frame timecode: {label} does not exist (dropped at each minute but every tenth)")
+    minutes = h * 60 + m
+    return frames - skip * (minutes - minutes // 10)
+
+
 def parse_time(text: str, fps: float) -> int:
-    """Milliseconds from ``HH:MM:SS[.mmm]``, ``MM:SS``, ``HH:MM:SS:FF`` (timecode) or plain seconds."""
+    """Milliseconds from ``HH:MM:SS[.mmm]``, ``MM:SS``, timecode ``HH:MM:SS:FF`` or drop-frame
+    ``HH:MM:SS;FF``, or plain seconds. Timecode counts frames: at 29.97 fps ``01:00:00:00`` is
+    frame 108,000, 3,603.6 s of real time, and ``01:00:00;00`` (drop-frame) is 3,599.996 s."""
     s = text.strip()
     m = _TIMECODE.match(s)
     if m:
-        h, mi, sec, fr = (int(g) for g in m.groups())
-        if fr >= math.ceil(fps) or mi >= 60 or sec >= 60:
-            raise CleanupError(None, f"not a timecode at {fps:g} fps: {text!r}")
-        return round((h * 3600 + mi * 60 + sec) * 1000 + fr * 1000 / fps)
+        h, mi, sec, fr = (int(m.group(k)) for k in (1, 2, 3, 5))
+        fps = exact_fps(fps)
+        return round(timecode_frames(h, mi, sec, fr, fps, m.group(4) == ";") * 1000 / fps)
     m = _CLOCK.match(s)
     if m:
         hours = int(m.group(1) or 0)
@@ -83,8 +113,8 @@ def parse_time(text: str, fps: float) -> int:
     try:
         value = float(s)
     except ValueError:
-        raise CleanupError(None, f"not a time: {text!r} (use HH:MM:SS[.mmm] or HH:MM:SS:FF)") from None
-    if value < 0:
+        raise CleanupError(None, f"not a time: {text!r} (use HH:MM:SS[.mmm], timecode HH:MM:SS:FF or drop-frame HH:MM:SS;FF)") from None
+    if value < 0 or value != value or value == float("inf"):
         raise CleanupError(None, f"not a time: {text!r}")
     return round(value * 1000)
 

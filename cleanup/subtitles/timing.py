@@ -23,6 +23,8 @@ from cleanup.subtitles.rules import SubtitleRules, format_vtt
 from cleanup.subtitles.segment import Cue, visible
 
 DEFAULT_WPM = 155.0
+MIN_WPM, MAX_WPM = 40.0, 400.0
+"""The plausible speech rates: what ``--wpm`` accepts, and the range ``--duration`` may fit into."""
 PAUSE_COMMA_MS = 150.0
 PAUSE_CLAUSE_MS = 250.0
 PAUSE_SENTENCE_MS = 450.0
@@ -143,9 +145,11 @@ def time_cues(cues: Sequence[Cue], speech: Speech, rules: SubtitleRules, offset_
 
 
 def fit_to_duration(
-    cues: Sequence[Cue], tokens: Sequence[Token], rules: SubtitleRules, duration_ms: int, offset_ms: int
+    cues: Sequence[Cue], tokens: Sequence[Token], rules: SubtitleRules, duration_ms: int, offset_ms: int, clamp: bool = False
 ) -> tuple[list[Cue], float]:
-    """The rate (words a minute) at which the cues run exactly ``duration_ms``, and the cues timed so."""
+    """The rate (words a minute) at which the cues run exactly ``duration_ms``, and the cues timed so.
+    A rate outside ``MIN_WPM``-``MAX_WPM`` is refused, or with ``clamp`` the nearest limit is returned
+    (a first estimate, before the cues are cut again at that rate)."""
     if duration_ms <= 0:
         raise CleanupError(None, "the duration must be positive")
 
@@ -157,13 +161,24 @@ def fit_to_duration(
     def length(timed: list[Cue]) -> int:
         return timed[-1].end - timed[0].start if timed else 0
 
-    lo, hi = 5.0, 2000.0
+    lo, hi = MIN_WPM, MAX_WPM
+    if clamp and length(run(hi)) > duration_ms:
+        return run(hi), hi
+    if clamp and length(run(lo)) < duration_ms:
+        return run(lo), lo
     if length(run(hi)) > duration_ms:
         shortest = length(run(hi))
         raise CleanupError(
             None,
-            f"cannot fit the subtitles into {format_vtt(duration_ms)}: "
+            f"cannot fit the subtitles into {format_vtt(duration_ms)}: even at {hi:g} words a minute "
             f"the reading-speed and duration rules need at least {format_vtt(shortest)}",
+        )
+    if length(run(lo)) < duration_ms:
+        longest = length(run(lo))
+        raise CleanupError(
+            None,
+            f"cannot stretch the subtitles to {format_vtt(duration_ms)}: that needs a speech rate under "
+            f"{lo:g} words a minute (at {lo:g} they run {format_vtt(longest)}); check --duration",
         )
     for _ in range(60):
         if hi - lo < 0.01:

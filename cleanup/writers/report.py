@@ -59,6 +59,8 @@ def build_report(
             "path": path,
             "format": doc.fmt,
             "encoding": doc.encoding,
+            "encoding_confidence": doc.encoding_confidence,
+            "encoding_reason": doc.encoding_reason,
             "title": doc.title,
             "date": doc.date,
             "words": len(doc.input_words),

@@ -35,6 +35,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) eval/bench.py
+	$(PY) eval/bench_jobs.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

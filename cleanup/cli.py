@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,6 +18,7 @@ from cleanup.subtitles.timing import DEFAULT_WPM, MAX_WPM, MIN_WPM
 if TYPE_CHECKING:
     from cleanup.plan import Job
     from cleanup.process import Options, Result
+    from cleanup.run import Outcome, Runner
 
 app = typer.Typer(
     add_completion=False,
@@ -66,9 +66,9 @@ def _clock(ms: int) -> str:
 
 
 def _note_times(result: Result, limit: int = 4) -> str:
-    timed = result.timed_notes()
+    timed = result.notes
     kinds = {"editorial": "editor's note", "pronunciation": "pronunciation guide"}
-    parts = [f"{kinds.get(n.kind, n.kind)} at {_clock(t)}" for n, t in timed[:limit]]
+    parts = [f"{kinds.get(kind, kind)} at {_clock(t)}" for kind, t in timed[:limit]]
     if len(timed) > limit:
         parts.append(f"{len(timed) - limit} more")
     return ", ".join(parts)
@@ -79,10 +79,9 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def _encoding_doubt(result: Result) -> str:
-    doc = result.doc
-    if doc.encoding_confidence >= 0.95:
+    if result.encoding_confidence >= 0.95:
         return ""
-    return f"encoding guessed: {doc.encoding} (confidence {doc.encoding_confidence:.2f})"
+    return f"encoding guessed: {result.encoding} (confidence {result.encoding_confidence:.2f})"
 
 
 def _single_summary(job: Job, result: Result) -> None:
@@ -91,7 +90,7 @@ def _single_summary(job: Job, result: Result) -> None:
     print(f"{job.label} -> {base.parent}{os.sep}: {names}")
     review = [_plural(result.flagged, "doubt") + " flagged"]
     if result.notes:
-        review.append(_plural(result.notes, "note") + f" removed ({_note_times(result)})")
+        review.append(_plural(len(result.notes), "note") + f" removed ({_note_times(result)})")
     else:
         review.append("no notes removed")
     doubt = _encoding_doubt(result)
@@ -103,18 +102,19 @@ def _single_summary(job: Job, result: Result) -> None:
 def _batch_summary(jobs: list[Job], results: dict[Job, Result], failed: dict[Job, str], out: Path) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     rows = []
     for job in jobs:
         if job in results:
             r = results[job]
-            times = ", ".join(_clock(t) for _, t in r.timed_notes()[:3]) + (", ..." if r.notes > 3 else "")
-            noted = f"{r.notes} ({times})" if r.notes else "0"
+            times = ", ".join(_clock(t) for _, t in r.notes[:3]) + (", ..." if len(r.notes) > 3 else "")
+            noted = f"{len(r.notes)} ({times})" if r.notes else "0"
             doubt = _encoding_doubt(r)
             rows.append(
                 [
                     job.label,
-                    str(len(r.doc.input_words)),
+                    str(r.words),
                     str(r.changes),
                     str(r.flagged),
                     noted,
@@ -132,15 +132,15 @@ def _batch_summary(jobs: list[Job], results: dict[Job, Result], failed: dict[Job
     else:  # piped: wide enough that no name is cut
         widths = [max(len(h), *(len(row[k]) for row in rows)) for k, h in enumerate(header)]
         console = Console(width=max(80, sum(widths) + 3 * len(widths) + 1))
-    console.print(title, highlight=False, soft_wrap=True)
+    console.print(title, highlight=False, soft_wrap=True, markup=False)
     table = Table()
     for col in header:
         table.add_column(col, justify="left" if col in ("input", "status", "notes") else "right", overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))  # names may hold [brackets]: never markup
     console.print(table)
     flagged = sum(r.flagged for r in results.values())
-    removed = sum(r.notes for r in results.values())
+    removed = sum(len(r.notes) for r in results.values())
     print(
         f"to review: {_plural(flagged, 'doubt')} flagged and {_plural(removed, 'note')} removed; every change is in the .report.json files"
     )
@@ -149,7 +149,7 @@ def _batch_summary(jobs: list[Job], results: dict[Job, Result], failed: dict[Job
 @app.command()
 def run(
     inputs: Annotated[list[Path], typer.Argument(help="Transcript files, or folders of them.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
+    out_name: Annotated[str, typer.Option("--out", "-o", help="Folder for the outputs.")] = "out",
     words: Annotated[Path | None, typer.Option("--words", help="Protected words, one a line: never changed.")] = None,
     languagetool: Annotated[
         str | None,
@@ -169,16 +169,27 @@ def run(
     ] = None,
     preset_name: Annotated[str, typer.Option("--preset", help="Subtitle rules: netflix, bbc or vertical.")] = "netflix",
     force: Annotated[bool, typer.Option("--force", help="Replace existing output files that cleanup did not write.")] = False,
+    jobs_n: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes for a batch [default: all cores].", show_default=False),
+    ] = None,
+    cluster: Annotated[
+        str | None, typer.Option("--cluster", help="Run on a Dask cluster: the scheduler's address, tcp://HOST:8786.", show_default=False)
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on an internal error.")] = False,
 ) -> None:
     """Clean transcripts into OUT/<stem>.txt, .srt, .vtt and .report.json."""
     from cleanup.engines import languagetool_url
     from cleanup.plan import FOLDER_SUFFIXES, plan, prepare_out_dir
     from cleanup.process import Options, load_words, timing_options
+    from cleanup.run.local import cores
     from cleanup.subtitles.rules import preset
 
     # Everything about the call itself is checked before any input is read: one line, exit 2.
+    out = Path(out_name)
     try:
+        if not out_name.strip():
+            raise CleanupError(None, "--out is empty: name a folder for the outputs (--out . for this one)")
         preset(preset_name, fps)
         options = Options(
             out_dir=out,
@@ -194,67 +205,97 @@ def run(
         timing_options(options)
         if out.exists() and not out.is_dir():
             raise CleanupError(None, f"--out {out}: is a file, not a folder")
-        jobs, empty = plan(inputs, out, force)
-        if not jobs:
-            folders = ", ".join(str(p) for p in empty)
+        found = plan(inputs, out, force)
+        for note in found.notes:
+            _err(note)
+        if not found.jobs:
+            folders = ", ".join(str(p) for p in found.empty)
             _err(f"no input files found in {folders} (looked for {', '.join(FOLDER_SUFFIXES)} files)")
             raise typer.Exit(1)
         prepare_out_dir(out)
     except CleanupError as exc:
         _say(exc)
         raise typer.Exit(2) from None
-    if empty:
-        _err(f"no input files found in {', '.join(str(p) for p in empty)} (looked for {', '.join(FOLDER_SUFFIXES)} files)")
-    code = _run_jobs(jobs, options, debug)
+    if found.empty:
+        _err(f"no input files found in {', '.join(str(p) for p in found.empty)} (looked for {', '.join(FOLDER_SUFFIXES)} files)")
+    jobs = found.jobs
+    code = _run_jobs(jobs, options, debug, cores() if jobs_n is None else jobs_n, cluster)
     raise typer.Exit(code)
 
 
-def _run_jobs(jobs: list[Job], options: Options, debug: bool) -> int:
-    """Process every job; Ctrl-C (or SIGTERM) stops between two writes: exit 130 (143)."""
+def _runner(jobs: list[Job], options: Options, workers: int, cluster: str | None) -> Runner:
+    if cluster:
+        from cleanup.run.dask import DaskCluster
+
+        return DaskCluster(jobs, options, cluster)
+    from cleanup.run.local import InProcess, ProcessPool
+
+    if workers > 1 and len(jobs) > 1:
+        return ProcessPool(jobs, options, workers)
+    return InProcess(jobs, options)
+
+
+def _run_jobs(jobs: list[Job], options: Options, debug: bool, workers: int = 1, cluster: str | None = None) -> int:
+    """Render every job with a runner and write each input's outputs as they come; Ctrl-C (or
+    SIGTERM) stops the workers and leaves every finished set whole: exit 130 (143)."""
     import signal
 
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress
 
-    from cleanup.process import process
+    from cleanup.process import write_outputs
+    from cleanup.writers.atomic import signals_held
 
     results: dict[Job, Result] = {}
     failed: dict[Job, str] = {}
     stop_run = False
 
-    def one(job: Job) -> None:
+    def take(outcome: Outcome) -> None:
         nonlocal stop_run
-        try:
-            results[job] = process(job.path, options, job.base)
-        except CleanupError as exc:
-            failed[job] = exc.message
-            _say(exc)
-            if exc.path is None:  # a problem with the run itself (the engine): stop
-                stop_run = True
-        except Exception as exc:
-            failed[job] = f"internal error: {type(exc).__name__}: {exc}"
-            _err(f"{job.path}: internal error: {type(exc).__name__}: {exc}" + ("" if debug else " (run with --debug for details)"))
-            if debug:
-                traceback.print_exc()
+        job = outcome.job
+        if outcome.rendered is not None:
+            try:
+                results[job] = write_outputs(outcome.rendered, job.base)
+            except CleanupError as exc:
+                failed[job] = exc.message
+                _say(exc)
+            return
+        failed[job] = str(outcome.error)
+        hint = " (run with --debug for details)" if outcome.trace and not debug else ""
+        _err(outcome.line() + hint)
+        if debug and outcome.trace:
+            print(outcome.trace, file=sys.stderr, end="")
+        stop_run = stop_run or outcome.fatal
 
     in_main = threading.current_thread() is threading.main_thread()
     old_term = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    runner: Runner | None = None
     try:
+        try:
+            runner = _runner(jobs, options, workers, cluster)
+        except CleanupError as exc:
+            _say(exc)
+            return 1
         if len(jobs) == 1:
-            one(jobs[0])
+            for outcome in runner:
+                take(outcome)
             if jobs[0] in results:
                 _single_summary(jobs[0], results[jobs[0]])
         else:
             with Progress(console=Console(stderr=True), transient=True) as progress:
                 task = progress.add_task("cleaning", total=len(jobs))
-                for job in jobs:
-                    progress.update(task, description=job.label)
-                    one(job)
-                    progress.advance(task)
+                for outcome in runner:
+                    take(outcome)
+                    progress.update(task, description=escape(outcome.job.label), advance=1)
                     if stop_run:
                         break
             _batch_summary(jobs, results, failed, options.out_dir)
+        runner.close(abort=stop_run)
     except KeyboardInterrupt as exc:
+        if runner is not None:
+            with signals_held():
+                runner.close(abort=True)
         left = [j.label for j in jobs if j not in results and j not in failed]
         shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
         _err(

@@ -9,15 +9,16 @@ dictionaries are per-process resources, built once when first needed (:func:`eng
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cleanup.clean.base import Context
 from cleanup.clean.pipeline import clean
 from cleanup.engines import GrammarEngine, languagetool_url, make_engine
 from cleanup.errors import CleanupError
-from cleanup.model import Document, Note
-from cleanup.plan import OUTPUT_SUFFIXES
+from cleanup.plan import OUTPUT_SUFFIXES, origin
 from cleanup.readers import read
 from cleanup.subtitles import TimingOptions, make_subtitles
 from cleanup.subtitles.rules import parse_time, preset
@@ -47,25 +48,28 @@ class Options:
 
 @dataclass
 class Result:
+    """What a run of one input did, small enough to send between processes and machines."""
+
     path: Path
     outputs: list[Path]
-    doc: Document
+    words: int
+    """Words in the input body."""
     changes: int
     flagged: int
-    notes: int
-    cues: int = 0
-    note_times: list[int] = field(default_factory=list)
-    """When each removed note stood (ms), in the order of ``doc.notes``."""
-
-    def timed_notes(self) -> list[tuple[Note, int]]:
-        return list(zip(self.doc.notes, self.note_times, strict=True))
+    notes: list[tuple[str, int]]
+    """Each removed note's kind (``editorial`` or ``pronunciation``) and when it stood (ms)."""
+    cues: int
+    encoding: str = "utf-8"
+    encoding_confidence: float = 1.0
 
 
 @dataclass
 class Rendered:
-    """The outputs of one input as text, keyed by suffix (``.txt``, ``.srt``, ``.vtt``, ``.report.json``)."""
+    """The outputs of one input: the text of the prose and subtitles, keyed by suffix (``.txt``,
+    ``.srt``, ``.vtt``), and the report, finished when it is written (:func:`write_outputs`)."""
 
     texts: dict[str, str]
+    report: dict[str, Any]
     result: Result
 
 
@@ -98,11 +102,12 @@ def timing_options(options: Options) -> TimingOptions:
     )
 
 
-def render(path: Path, options: Options) -> Rendered:
-    """Read, clean and cut one input; return the text of its outputs (nothing is written)."""
+def render(path: Path, options: Options, data: bytes | None = None) -> Rendered:
+    """Read, clean and cut one input; return the text of its outputs (nothing is written).
+    ``data``: the input's bytes, when the caller read them (a worker with no access to the disk)."""
     rules = preset(options.preset, options.fps)
     timing = timing_options(options)
-    doc = read(path)
+    doc = read(path, data)
     engine = engine_for(languagetool_url(options.languagetool))
     ctx = Context(protected=options.words, engine=engine, max_paragraph_sentences=options.max_paragraph_sentences)
     cleaned = clean(doc, ctx)
@@ -115,20 +120,43 @@ def render(path: Path, options: Options) -> Rendered:
         ".txt": render_prose(cleaned.doc),
         ".srt": render_srt(subs.cues),
         ".vtt": render_vtt(subs.cues, subs.editor_notes(), cleaned.doc.title),
-        ".report.json": render_report(report),
     }
-    assert tuple(texts) == OUTPUT_SUFFIXES
     result = Result(
-        path, [], cleaned.doc, len(cleaned.changes), len(cleaned.flags), len(cleaned.doc.notes), len(subs.cues), subs.note_times
+        path,
+        [],
+        words=len(doc.input_words),
+        changes=len(cleaned.changes),
+        flagged=len(cleaned.flags),
+        notes=[(n.kind, t) for n, t in zip(cleaned.doc.notes, subs.note_times, strict=True)],
+        cues=len(subs.cues),
+        encoding=doc.encoding,
+        encoding_confidence=doc.encoding_confidence,
     )
-    return Rendered(texts, result)
+    return Rendered(texts, report, result)
+
+
+def finish_report(rendered: Rendered, base: Path) -> dict[Path, str]:
+    """The four files of an input at ``base`` + each suffix. The report is finished here, where the
+    outputs' place is known: it records the input's path as seen from the output folder and a
+    SHA-256 of each other output, so that a later run can tell its own untouched outputs from a
+    different input's or from hand edits (:func:`cleanup.plan.check`)."""
+    files = {base.with_name(base.name + suffix): text for suffix, text in rendered.texts.items()}
+    report = dict(rendered.report)
+    report["input"] = {**report["input"], "relative_to_outputs": origin(rendered.result.path, base)}
+    report["outputs"] = {path.name: "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in files.items()}
+    files[base.with_name(base.name + ".report.json")] = render_report(report)
+    assert [p.name[len(base.name) :] for p in files] == list(OUTPUT_SUFFIXES)
+    return files
+
+
+def write_outputs(rendered: Rendered, base: Path) -> Result:
+    """Write a rendered input's four outputs at ``base`` + each suffix, all or none."""
+    files = finish_report(rendered, base)
+    write_all(files, str(rendered.result.path))
+    rendered.result.outputs = list(files)
+    return rendered.result
 
 
 def process(path: Path, options: Options, base: Path | None = None) -> Result:
     """One input to its four outputs at ``base`` + suffix (default ``OUT/<stem>``), all or none."""
-    rendered = render(path, options)
-    base = base if base is not None else options.out_dir / path.stem
-    files = {base.with_name(base.name + suffix): text for suffix, text in rendered.texts.items()}
-    write_all(files, str(path))
-    rendered.result.outputs = list(files)
-    return rendered.result
+    return write_outputs(render(path, options), base if base is not None else options.out_dir / path.stem)

@@ -275,3 +275,11 @@ def test_a_guessed_encoding_is_in_the_report_and_said(tmp_path: Path, capsys: py
     assert main(["run", str(utf8), "--out", str(tmp_path / "o")]) == 0
     assert json.loads((tmp_path / "o" / "u.report.json").read_text(encoding="utf-8"))["input"]["encoding_confidence"] == 1.0
     assert "encoding guessed" not in capsys.readouterr().out
+
+
+def test_macroman_names_are_not_read_as_windows_1252() -> None:
+    text = "Title\n\n2021-01-15\nHerr M\u00fcller and Se\u00f1or Pe\u00f1a met in Z\u00fcrich\n"
+    decoded = decode(text.encode("mac_roman"), "x.txt")
+    assert (decoded.encoding, decoded.text) == ("mac_roman", text)
+    decoded = decode(text.encode("cp1252"), "x.txt")
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)

@@ -285,3 +285,109 @@ def test_a_rerun_keeps_the_permissions_the_user_gave(tmp_path: Path) -> None:
     (out / "x.srt").chmod(0o640)
     assert main(["run", str(src), "--out", str(out)]) == 0
     assert stat.S_IMODE((out / "x.srt").stat().st_mode) == 0o640
+
+
+# found by a new user's trial ------------------------------------------------------------------
+
+
+def test_another_input_of_the_same_name_does_not_replace_earlier_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = talk(tmp_path / "small", "a.txt", "the first show")
+    other = talk(tmp_path / "other", "a.txt", "a different show")
+    out = tmp_path / "v1"
+    assert main(["run", str(first), "--out", str(out)]) == 0
+    kept = (out / "a.txt").read_bytes()
+    capsys.readouterr()
+    assert main(["run", str(other), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "written from another input" in err and "--force" in err
+    assert (out / "a.txt").read_bytes() == kept
+    assert main(["run", str(first), "--out", str(out)]) == 0  # the same input again: replaced
+    assert main(["run", str(other), "--out", str(out), "--force"]) == 0
+    assert "different show" in (out / "a.txt").read_text(encoding="utf-8")
+
+
+def test_hand_edits_are_not_replaced_without_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = talk(tmp_path, "a.txt")
+    out = tmp_path / "o"
+    assert main(["run", str(src), "--out", str(out)]) == 0
+    with (out / "a.srt").open("a", encoding="utf-8") as fh:
+        fh.write("\n3\n00:00:09,000 --> 00:00:10,000\nHAND EDIT\n")
+    capsys.readouterr()
+    assert main(["run", str(src), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "a.srt" in err and "changed since cleanup wrote it" in err
+    assert "HAND EDIT" in (out / "a.srt").read_text(encoding="utf-8")
+    assert main(["run", str(src), "--out", str(out), "--force"]) == 0
+    assert "HAND EDIT" not in (out / "a.srt").read_text(encoding="utf-8")
+
+
+def test_a_report_without_checksums_does_not_make_a_file_ours(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = talk(tmp_path, "a.txt")
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "a.vtt").write_text("mine\n", encoding="utf-8")
+    (out / "a.report.json").write_text('{"schema": "cleanup.report/1"}\n', encoding="utf-8")
+    assert main(["run", str(src), "--out", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert (out / "a.vtt").read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="changing a file's owner needs root")
+def test_a_rerun_keeps_owner_and_group(tmp_path: Path) -> None:
+    src = talk(tmp_path, "x.txt")
+    out = tmp_path / "o"
+    assert main(["run", str(src), "--out", str(out)]) == 0
+    os.chown(out / "x.srt", 65534, 1)
+    assert main(["run", str(src), "--out", str(out)]) == 0
+    st = (out / "x.srt").stat()
+    assert (st.st_uid, st.st_gid) == (65534, 1)
+
+
+def test_transcripts_in_the_output_folder_are_not_skipped_silently(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tree = tmp_path / "tree"
+    talk(tree / "s1", "x.txt")
+    talk(tree / "s2", "x.txt")
+    assert main(["run", str(tree), "--out", str(tree / "s1")]) == 0
+    err = capsys.readouterr().err
+    assert "not read, it is the output folder" in err and "x.txt" in err
+
+
+def test_a_file_and_a_link_to_it_are_read_once_under_the_files_own_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = talk(tmp_path / "small", "a.txt")
+    (tmp_path / "alias.txt").symlink_to(src)
+    assert main(["run", str(tmp_path / "alias.txt"), str(src), "--out", str(tmp_path / "o")]) == 0
+    assert names(tmp_path / "o") == [f"a{s}" for s in SUFFIXES]
+    err = capsys.readouterr().err
+    assert "the same file as" in err and "alias.txt" in err and "read once" in err
+
+
+def test_an_empty_out_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    src = talk(tmp_path / "in", "a.txt")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(src), "--out", ""]) == 2
+    assert "--out is empty" in capsys.readouterr().err
+    assert names(tmp_path) == ["in/a.txt"]
+
+
+def test_names_with_brackets_are_shown_as_they_are(tmp_path: Path) -> None:
+    folder = tmp_path / "brk"
+    talk(folder, "[bold red]take 2.txt")
+    talk(folder, "ep[1].txt")
+    done = subprocess.run([*cmd(), "run", str(folder), "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "[bold red]take 2.txt" in done.stdout and "ep[1].txt" in done.stdout
+
+
+def test_several_folders_name_their_files_with_the_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    talk(tmp_path / "tw" / "a", "x.txt")
+    talk(tmp_path / "tw" / "b", "y.txt")
+    assert main(["run", str(tmp_path / "tw" / "a"), str(tmp_path / "tw" / "b"), "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert str(tmp_path / "tw" / "a" / "x.txt") in out and str(tmp_path / "tw" / "b" / "y.txt") in out
+
+
+def test_a_link_to_a_missing_folder_as_out_is_named_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = talk(tmp_path, "a.txt")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere", target_is_directory=True)
+    assert main(["run", str(src), "--out", str(tmp_path / "dangling")]) == 2
+    assert "a link to a folder that does not exist" in capsys.readouterr().err

@@ -39,8 +39,12 @@ def read_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Docum
     return doc
 
 
-def read(path: Path) -> Document:
-    data = read_bytes(path)
+def read(path: Path, data: bytes | None = None) -> Document:
+    """An input as a Document: from its bytes when given (a worker on another machine), else from disk."""
+    if data is None:
+        data = read_bytes(path)
+    elif len(data) > MAX_BYTES:
+        raise CleanupError(path, f"too large for a transcript ({len(data)} bytes)")
     decoded = decode(data, str(path))
     doc = read_text(decoded.text, str(path), decoded.encoding)
     return replace(doc, encoding_confidence=decoded.confidence, encoding_reason=decoded.reason)

@@ -28,7 +28,7 @@ def _controls(text: str) -> int:
     return sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     if len(data) % 2:
         return None
     even_nul = data[0::2].count(0)
@@ -41,7 +41,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
     else:
         return None
     try:
-        return data.decode(enc)
+        return data.decode(enc), enc
     except UnicodeDecodeError:
         return None
 
@@ -78,8 +78,8 @@ def _plausibility(text: str) -> float:
         before = text[k - 1] if k else " "
         after = text[k + 1] if k + 1 < n else " "
         if ch.isalpha():
-            if ch.isupper() and before.isalpha() and before.islower():
-                score -= 2  # "donÕt": a capital inside a lower-case word is a wrong decoding
+            if ch.isupper() and before.isalpha() and not (before.isupper() and not after.islower()):
+                score -= 2  # "donÕt", "MŸller": a capital inside a word that is not in capitals
             elif before.isalpha() or after.isalpha():
                 score += 1
             else:
@@ -90,6 +90,8 @@ def _plausibility(text: str) -> float:
             score += 1
         elif ch in _CLOSERS and not before.isspace() and (after.isspace() or after in ".,;:!?)]\u2014"):
             score += 1
+        elif ch in _DASHES and before.isalpha() and after.isalpha():
+            score -= 1  # "Se–or": a dash inside a word is a letter read wrong
         elif ch in _DASHES and (before.isspace() or before.isalnum()) and (after.isspace() or after.isalnum()):
             score += 1
         elif ch in _NEUTRAL:
@@ -151,10 +153,10 @@ def decode(data: bytes, path: str) -> Decoded:
             found = Decoded(text, enc, 1.0, "byte-order mark")
             break
     if found is None and b"\x00" in data:
-        text16 = _utf16_without_bom(data)
-        if text16 is None:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
             raise CleanupError(path, "binary file, not a text transcript (it contains NUL bytes)")
-        found = Decoded(text16, "utf-16", 0.9, "guessed: UTF-16 without a byte-order mark (a NUL in every other byte)")
+        found = Decoded(utf16[0], utf16[1], 0.9, "guessed: UTF-16 without a byte-order mark (a NUL in every other byte)")
     if found is None:
         try:
             text8 = data.decode("utf-8")

@@ -1,7 +1,8 @@
 """All outputs of an input, or none: the old set whole or the new set whole, never a mix.
 
 1. Every new file is written to a temporary file beside its target (created like any file, so
-   the umask applies; an existing target's permissions are kept).
+   the umask applies; an existing target's permissions, owner and group are kept where the
+   system allows it).
 2. Commit: each existing target is moved aside to a backup name, then its temporary file is
    renamed into place. Renames within a folder are atomic.
 3. On any exception, KeyboardInterrupt included, every target already replaced gets its backup
@@ -52,8 +53,17 @@ def _write_temp(target: Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-        with contextlib.suppress(OSError):  # keep the permissions the user gave an earlier output
-            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+        try:
+            old = os.stat(target)
+        except OSError:
+            old = None
+        if old is not None:  # keep the permissions, owner and group an earlier output was given
+            with contextlib.suppress(OSError):
+                os.chown(tmp, old.st_uid, old.st_gid)
+            with contextlib.suppress(OSError):
+                os.chown(tmp, -1, old.st_gid)  # not root: the group, when we are in it
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, stat.S_IMODE(old.st_mode))
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

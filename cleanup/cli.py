@@ -169,6 +169,16 @@ def run(
     ] = None,
     preset_name: Annotated[str, typer.Option("--preset", help="Subtitle rules: netflix, bbc or vertical.")] = "netflix",
     force: Annotated[bool, typer.Option("--force", help="Replace existing output files that cleanup did not write.")] = False,
+    source_format: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="The inputs' format: srt, webvtt, youtube, show-transcript, caption-paste or plain [default: from the content].",
+            show_default=False,
+        ),
+    ] = None,
+    keep_fillers: Annotated[bool, typer.Option("--keep-fillers", help="Keep uh, um and erm of speech-to-text input.")] = False,
+    keep_sound_tags: Annotated[bool, typer.Option("--keep-sound-tags", help="Keep [Music], [Applause] ... in the subtitles.")] = False,
     jobs_n: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes for a batch [default: all cores].", show_default=False),
@@ -182,6 +192,7 @@ def run(
     from cleanup.engines import languagetool_url
     from cleanup.plan import FOLDER_SUFFIXES, plan, prepare_out_dir
     from cleanup.process import Options, load_words, timing_options
+    from cleanup.readers import format_name
     from cleanup.run.local import cores
     from cleanup.subtitles.rules import preset
 
@@ -201,6 +212,9 @@ def run(
             duration=duration,
             start=start,
             preset=preset_name,
+            source_format=format_name(source_format) if source_format is not None else None,
+            keep_fillers=keep_fillers,
+            keep_sound_tags=keep_sound_tags,
         )
         timing_options(options)
         if out.exists() and not out.is_dir():
@@ -311,43 +325,75 @@ def _run_jobs(jobs: list[Job], options: Options, debug: bool, workers: int = 1, 
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="SRT or WebVTT files.", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(help="SRT or WebVTT files, or folders of them.", show_default=False)],
     preset_name: Annotated[str, typer.Option("--preset", help="Subtitle rules: netflix, bbc or vertical.")] = "netflix",
     fps: Annotated[float, typer.Option("--fps", min=1, max=240, help="Frame rate for the gap rule.")] = 25.0,
 ) -> None:
-    """Lint subtitle files against the broadcast rules; exit 1 when any rule is broken."""
+    """Lint subtitle files against the broadcast rules: exit 1 when a rule is broken, 2 when a file cannot be read."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from cleanup.subtitles.check import check_cues, read_subtitles
-    from cleanup.subtitles.rules import preset
+    from cleanup.subtitles.rules import format_srt, preset
 
     try:
         rules = preset(preset_name, fps)
     except CleanupError as exc:
         _err(exc.message)
         raise typer.Exit(2) from None
-    broken = False
+    paths: list[Path] = []
+    for given in files:
+        if given.is_dir():
+            found = sorted(
+                Path(root) / name
+                for root, dirs, names in os.walk(given)
+                for name in names
+                if name.lower().endswith((".srt", ".vtt"))
+                and not name.startswith(".")
+                and not any(p.startswith(".") for p in Path(root).parts[len(given.parts) :])
+            )
+            if not found:
+                _err(f"{given}: no .srt or .vtt files in it")
+            paths.extend(found)
+        else:
+            paths.append(given)
+    broken = unreadable = False
     console = Console()
-    for path in files:
+    for path in paths:
         try:
             cues = read_subtitles(path)
         except CleanupError as exc:
             _err(f"{exc.path}: {exc.message}")
-            broken = True
+            unreadable = True
             continue
-        found = check_cues(cues, rules)
-        errors = [v for v in found if v.severity == "error"]
+        found_v = check_cues(cues, rules)
+        errors = [v for v in found_v if v.severity == "error"]
         broken = broken or bool(errors)
-        if not found:
-            console.print(f"{path}: {len(cues)} cues, no violations of the {rules.name} rules")
+        if not found_v:
+            console.print(Text(f"{path}: {len(cues)} cues, no violations of the {rules.name} rules"), soft_wrap=True)
             continue
-        table = Table(title=f"{path}: {len(cues)} cues, {len(errors)} violations, {len(found) - len(errors)} warnings ({rules.name} rules)")
-        for col in ("rule", "cue", "value", "limit", "severity"):
-            table.add_column(col)
-        for v in found:
-            table.add_row(v.rule, str(v.cue), v.value, v.limit, v.severity)
+        by_index = {c.index: c for c in cues}  # each violation with its cue's line and start time, to find it
+        console.print(
+            Text(f"{path}: {len(cues)} cues, {len(errors)} violations, {len(found_v) - len(errors)} warnings ({rules.name} rules)")
+        )
+        table = Table()
+        for col in ("rule", "cue", "line", "starts", "value", "limit", "severity"):
+            table.add_column(col, no_wrap=col in ("rule", "starts"))
+        for v in found_v:
+            cue = by_index.get(v.cue)
+            table.add_row(
+                v.rule,
+                str(v.cue),
+                str(cue.line) if cue and cue.line else "",
+                format_srt(cue.start) if cue else "",
+                v.value,
+                v.limit,
+                v.severity,
+            )
         console.print(table)
+    if unreadable or not paths:
+        raise typer.Exit(2)
     if broken:
         raise typer.Exit(1)
 

@@ -10,8 +10,11 @@ them attached to the right word without any re-indexing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+from itertools import accumulate
 
 Span = tuple[int, int]
 """A half-open character range ``[start, end)`` in the decoded input."""
@@ -44,9 +47,10 @@ def words_of(text: str) -> list[str]:
     return [w.replace("\u2019", "'") for w in WORD_RE.findall(text)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
-    """One whitespace-delimited piece of the text, with its attached punctuation."""
+    """One whitespace-delimited piece of the text, with its attached punctuation. (Slots: a long
+    transcript holds a million of them, and a dict each would double their memory.)"""
 
     text: str
     src: tuple[Span, ...] = ()
@@ -59,6 +63,12 @@ class Token:
     paragraph_start: bool = False
     time: tuple[int, int] | None = None
     """Start and end in milliseconds, when the source or an aligner gave one."""
+    time_source: str | None = None
+    """Where ``time`` came from: ``source-word`` (the input timed this word, as YouTube's word tags
+    do), ``source-cue`` (interpolated inside its input cue), ``audio`` (aligned to the narration)
+    or ``estimated`` (from the speech rate)."""
+    speaker: str | None = None
+    """Who speaks it, when the input said (a ``<v Name>`` voice tag, a ``NAME:`` label)."""
 
     @property
     def core(self) -> str:
@@ -73,9 +83,11 @@ class Token:
 class Note:
     """Editor's material that left the prose: a production note or a pronunciation guide."""
 
-    kind: str  # "editorial" | "pronunciation"
+    kind: str  # "editorial" | "pronunciation" | "sound" ([Music], [Applause] in captions)
     text: str
     span: Span
+    time: tuple[int, int] | None = None
+    """When it stood, when the input timed it (a sound tag in a caption file)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,9 @@ class Document:
     """1.0 when the bytes said which encoding; lower when it was guessed."""
     encoding_reason: str = ""
     meta: dict[str, str] = field(default_factory=dict)
+    repairs: tuple[Change, ...] = ()
+    """What a reader had to repair in the input's timing (times running backwards, overlapping or
+    empty cues), each as a change of kind ``timing`` for the report."""
 
     # ----- views -------------------------------------------------------------------------
     def sentences(self) -> list[tuple[int, int]]:
@@ -155,11 +170,32 @@ class Document:
     def source_text(self, span: Span) -> str:
         return self.source[span[0] : span[1]]
 
+    @cached_property
+    def _newlines(self) -> list[int]:
+        """Offsets of the source's line feeds, found once (the report asks for many positions)."""
+        return [m.start() for m in re.finditer("\n", self.source)]
+
     def line_col(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of a source offset."""
-        line = self.source.count("\n", 0, offset) + 1
-        col = offset - (self.source.rfind("\n", 0, offset) + 1) + 1
-        return line, col
+        """1-based line and column of a source offset, in O(log n): the line feeds before it."""
+        newlines = self._newlines
+        # the line feeds strictly before ``offset``, as ``source.count("\n", 0, offset)`` counts them
+        # (a negative offset counts from the end, as slicing does)
+        end = offset if offset >= 0 else max(0, len(self.source) + offset)
+        before = bisect_left(newlines, end)
+        line_start = newlines[before - 1] + 1 if before else 0
+        return before + 1, offset - line_start + 1
+
+    @cached_property
+    def _src_start_max(self) -> list[int]:
+        """For each token, the greatest first source offset of the tokens up to it (-1 before any
+        token with a source): non-decreasing, so the first token at or after an offset is a bisection."""
+        starts = (t.src[0][0] if t.src else -1 for t in self.tokens)
+        return list(accumulate(starts, max, initial=-1))[1:]
+
+    def first_token_from(self, offset: int) -> int:
+        """Index of the first token whose source starts at or after ``offset`` (tokens without a
+        source skipped), or ``len(tokens)`` when there is none. O(log n)."""
+        return bisect_left(self._src_start_max, max(offset, 0))
 
     def with_tokens(self, tokens: Sequence[Token]) -> Document:
         return replace(self, tokens=tuple(tokens))

@@ -44,6 +44,10 @@ class Options:
     duration: str | None = None
     start: str | None = None
     preset: str = "netflix"
+    source_format: str | None = None
+    """The input format when the user names it (``--from``); sniffed from the content when None."""
+    keep_fillers: bool = False
+    keep_sound_tags: bool = False
 
 
 @dataclass
@@ -107,9 +111,14 @@ def render(path: Path, options: Options, data: bytes | None = None) -> Rendered:
     ``data``: the input's bytes, when the caller read them (a worker with no access to the disk)."""
     rules = preset(options.preset, options.fps)
     timing = timing_options(options)
-    doc = read(path, data)
+    doc = read(path, data, options.source_format)
     engine = engine_for(languagetool_url(options.languagetool))
-    ctx = Context(protected=options.words, engine=engine, max_paragraph_sentences=options.max_paragraph_sentences)
+    ctx = Context(
+        protected=options.words,
+        engine=engine,
+        max_paragraph_sentences=options.max_paragraph_sentences,
+        options={"keep_fillers": "yes"} if options.keep_fillers else {},
+    )
     cleaned = clean(doc, ctx)
     try:
         subs = make_subtitles(cleaned.doc, rules, timing)

@@ -89,5 +89,5 @@ def test_sniff() -> None:
     assert sniff("1\n00:00:01,000 --> 00:00:02,000\nhi\n") == "srt"
     assert sniff("a\u00a0 b\n") == "caption-paste"
     assert sniff("just text\n") == "plain"
-    with pytest.raises(CleanupError, match="not supported yet"):
-        read_text("1\n00:00:01,000 --> 00:00:02,000\nhi\n", "x.srt")
+    doc = read_text("1\n00:00:01,000 --> 00:00:02,000\nhi there\n", "x.srt")
+    assert doc.fmt == "srt" and [t.text for t in doc.tokens] == ["hi", "there"] and doc.tokens[0].time_source == "source-cue"

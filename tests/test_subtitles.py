@@ -170,7 +170,7 @@ def test_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         assert rule in out
     junk = tmp_path / "junk.srt"
     junk.write_text("hello\nworld\n", encoding="utf-8")
-    assert main(["check", str(junk)]) == 1
+    assert main(["check", str(junk)]) == 2  # a file that cannot be read
     assert capsys.readouterr().err.startswith(f"cleanup: {junk}: ")
 
 

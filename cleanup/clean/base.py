@@ -7,7 +7,7 @@ every edit and every edit can be explained.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -64,16 +64,20 @@ def split_token(tok: Token, parts: Sequence[str]) -> list[Token]:
     return out
 
 
-def merge_into_previous(tokens: list[Token], i: int) -> None:
-    """Attach token ``i`` (punctuation) to the token before it, in place on a working list."""
-    prev, cur = tokens[i - 1], tokens[i]
-    tokens[i - 1] = replace(
+def merged(prev: Token, cur: Token) -> Token:
+    """``cur`` (punctuation) attached to the token before it."""
+    return replace(
         prev,
         text=prev.text + cur.text,
         src=prev.src + cur.src,
         boundary=cur.boundary,
         sentence_end=prev.sentence_end or cur.sentence_end,
     )
+
+
+def merge_into_previous(tokens: list[Token], i: int) -> None:
+    """Attach token ``i`` (punctuation) to the token before it, in place on a working list."""
+    tokens[i - 1] = merged(tokens[i - 1], tokens[i])
     del tokens[i]
 
 
@@ -91,6 +95,28 @@ def delete_token(tokens: list[Token], i: int) -> Token:
     if gone.paragraph_start and i < len(tokens):
         tokens[i] = replace(tokens[i], paragraph_start=True)
     return gone
+
+
+def delete_tokens(tokens: list[Token], indices: Iterable[int]) -> None:
+    """Remove several tokens from a working list in one pass, exactly as :func:`delete_token` on
+    each, the last first, would: a removed token's sentence end and cue boundary move to the token
+    before it, its paragraph start to the first token after it that stays."""
+    gone = set(indices)
+    if not gone:
+        return
+    work = list(tokens)
+    kept: list[Token] = []  # the tokens that stay, last first
+    for k in range(len(work) - 1, -1, -1):
+        tok = work[k]
+        if k not in gone:
+            kept.append(tok)
+            continue
+        if k > 0 and (tok.sentence_end or tok.boundary):
+            prev = work[k - 1]
+            work[k - 1] = replace(prev, sentence_end=prev.sentence_end or tok.sentence_end, boundary=tok.boundary or prev.boundary)
+        if tok.paragraph_start and kept:
+            kept[-1] = replace(kept[-1], paragraph_start=True)
+    tokens[:] = kept[::-1]
 
 
 def first_alpha_index(text: str) -> int:

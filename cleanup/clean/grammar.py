@@ -10,10 +10,10 @@ finding goes to ``flagged`` with the engine's suggestions.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
-from cleanup.clean.base import Context, StageResult, change_for, delete_token
+from cleanup.clean.base import Context, StageResult, change_for, delete_tokens
 from cleanup.clean.lexicon import get_lexicon
 from cleanup.clean.spacing import quote_style, to_curly, to_straight
 from cleanup.engines import Issue
@@ -79,9 +79,18 @@ def _render(tokens: list[Token]) -> tuple[str, list[int]]:
     return " ".join(t.text for t in tokens), starts
 
 
+def _overlapping(start: int, end: int, tokens: list[Token], starts: list[int]) -> range:
+    """Indices of the tokens of the rendered text that overlap ``[start, end)``: those that begin
+    before ``end`` and end after ``start``, found by bisection (token starts and ends both grow)."""
+    lo = max(0, bisect_right(starts, start) - 1)
+    while lo < len(tokens) and starts[lo] + len(tokens[lo].text) <= start:
+        lo += 1
+    return range(lo, max(lo, bisect_left(starts, end)))
+
+
 def _tokens_of(issue: Issue, tokens: list[Token], starts: list[int]) -> list[int]:
     """Indices of the tokens an issue covers, when it covers whole word cores exactly."""
-    idx = [k for k, s in enumerate(starts) if s < issue.end and s + len(tokens[k].text) > issue.start]
+    idx = list(_overlapping(issue.start, issue.end, tokens, starts))
     if not idx:
         return []
     first, last = tokens[idx[0]], tokens[idx[-1]]
@@ -135,6 +144,7 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
     engine = ctx.engine
     if engine is None:
         return doc.with_tokens(tokens), changes, flags
+    quotes = QuoteCount(tokens)
     for _ in range(len(tokens) + 1):  # each round that changes something removes or fixes a word
         applied_before = len(changes)
         flags = []
@@ -147,7 +157,7 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
             span = merge_spans([tokens[k] for k in idx]) if idx else _span_at(issue, tokens, starts)
             applied = False
             if issue.rule in engine.safe_rules and idx and issue.suggestions and not deletions & set(idx):
-                applied = _apply(issue, idx, tokens, changes, deletions, engine.name)
+                applied = _apply(issue, idx, tokens, changes, deletions, engine.name, quotes)
             if not applied and issue.category not in engine.quiet_categories:
                 advice = _sound_advice(text[issue.start : issue.end], issue.suggestions, tokens, idx)
                 if advice is None:
@@ -156,8 +166,9 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
                     Flag("grammar", text[issue.start : issue.end], advice[:3], span,
                          f"{engine.name} {issue.rule}: {issue.message}", STAGE, 0.5)
                 )  # fmt: skip
-        for k in sorted(deletions, reverse=True):
-            delete_token(tokens, k)
+        for k in deletions:
+            quotes.remove(tokens[k].text)
+        delete_tokens(tokens, deletions)
         if len(changes) == applied_before:
             break
     return doc.with_tokens(tokens), changes, flags
@@ -201,11 +212,44 @@ def _sound_advice(flagged: str, suggestions: tuple[str, ...], tokens: list[Token
 
 
 def _span_at(issue: Issue, tokens: list[Token], starts: list[int]) -> tuple[int, int]:
-    near = [tokens[k] for k, s in enumerate(starts) if s < max(issue.end, issue.start + 1) and s + len(tokens[k].text) > issue.start]
+    near = [tokens[k] for k in _overlapping(issue.start, max(issue.end, issue.start + 1), tokens, starts)]
     return merge_spans(near)
 
 
-def _apply(issue: Issue, idx: list[int], tokens: list[Token], changes: list[Change], deletions: set[int], engine: str) -> bool:
+class QuoteCount:
+    """The straight and curly quote marks of a working token list, kept up to date as tokens
+    change, so that the style in force (``spacing.quote_style``) is known without a recount."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.straight = self.curly = 0
+        for tok in tokens:
+            self.add(tok.text)
+
+    def add(self, text: str) -> None:
+        straight, curly = _quote_marks(text)
+        self.straight += straight
+        self.curly += curly
+
+    def remove(self, text: str) -> None:
+        straight, curly = _quote_marks(text)
+        self.straight -= straight
+        self.curly -= curly
+
+    def replace(self, old: str, new: str) -> None:
+        self.remove(old)
+        self.add(new)
+
+    def style(self) -> str:
+        return "curly" if self.curly > self.straight else "straight"
+
+
+def _quote_marks(text: str) -> tuple[int, int]:
+    return text.count("'") + text.count('"'), sum(text.count(c) for c in "\u2018\u2019\u201c\u201d")
+
+
+def _apply(
+    issue: Issue, idx: list[int], tokens: list[Token], changes: list[Change], deletions: set[int], engine: str, quotes: QuoteCount
+) -> bool:
     fix = issue.suggestions[0]
     reason = f"{engine} {issue.rule}: {issue.message}"
     words = fix.split()
@@ -219,13 +263,14 @@ def _apply(issue: Issue, idx: list[int], tokens: list[Token], changes: list[Chan
         trail = gone.text[len(gone.core) :]
         if trail:  # the sentence's punctuation stays, on the word that stays
             tokens[idx[0]] = replace(covered[0], text=covered[0].text + trail)
+            quotes.replace(covered[0].text, tokens[idx[0]].text)
         deletions.add(idx[1])
         return True
     if len(covered) != len(words) or any(t.text != t.core for t in covered[:-1]):
         return False
     if issue.rule in GUARDED and not GUARDED[issue.rule](tokens, idx):
         return False
-    convert = to_curly if quote_style(tokens) == "curly" else to_straight
+    convert = to_curly if quotes.style() == "curly" else to_straight
     done = False
     for k, word in zip(idx, words, strict=True):
         tok = tokens[k]
@@ -233,6 +278,7 @@ def _apply(issue: Issue, idx: list[int], tokens: list[Token], changes: list[Chan
         if new.text != tok.text:
             changes.append(change_for(tok, "grammar", new.text, reason, STAGE, 0.8))
             tokens[k] = new
+            quotes.replace(tok.text, new.text)
             done = True
     return done
 

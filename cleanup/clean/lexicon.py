@@ -21,6 +21,8 @@ import math
 import re
 from typing import Any
 
+from cleanup.cache import cached
+
 PREFIXES = (
     "anti", "auto", "bi", "co", "counter", "cross", "de", "dis", "extra", "hyper", "inter", "intra",
     "kilo", "macro", "mega", "meta", "micro", "mid", "mis", "multi", "neo", "non", "out", "over",
@@ -51,34 +53,55 @@ BIGRAM_MARGIN = 1.5
 """A bigram within this many Zipf points of the compound is common enough to be meant ("a part", "be coming")."""
 
 
+SYMSPELL_DICT = "frequency_dictionary_en_82_765.txt"
+SYMSPELL_PREFIX = 5
+"""SymSpell's prefix length: 5 finds the same words as the default 7 and builds its index in a third of the time."""
+HARPER_BATCH = 400
+"""Words a Harper lint asks about at once (see ``Lexicon.harper_known``)."""
+LOANWORD_ZIPF = 4.0
+"""How common a word must be in another language (Zipf) to be taken for a loanword."""
+_TOP_BUCKETS = 500
+"""wordfreq's frequency lists are in buckets of one centibel: the words of the first 501 buckets are
+those with a Zipf frequency of 4.0 or more (bucket 501 is 3.99)."""
+
+
+def _versions(*packages: str) -> tuple[str, ...]:
+    from cleanup.cache import package_version
+
+    return tuple(f"{p} {package_version(p)}" for p in packages)
+
+
+def _is_str_dict(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) for k in itertools.islice(value, 10))
+
+
 class Lexicon:
+    """The word lists, each loaded once and only when first needed. What is slow to build (SymSpell's
+    index, codespell's list parsed, the loanword languages' common words) is kept in the per-user
+    cache (:mod:`cleanup.cache`) for the next run."""
+
     def __init__(self) -> None:
-        path = importlib.resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
-        self._dict_path = str(path)
-        counts: dict[str, int] = {}
-        with open(self._dict_path, encoding="utf-8") as fh:
-            for line in fh:
-                word, _, count = line.partition(" ")
-                counts[word] = int(count)
-        self.counts = counts
+        self._dict_path = str(importlib.resources.files("symspellpy") / SYMSPELL_DICT)
+        self.counts: dict[str, int] = cached("symspell-words", (*_versions("symspellpy"), SYMSPELL_DICT), self._read_counts, _is_str_dict)
         self._symspell: Any = None
         self._misspellings: dict[str, tuple[str, ...]] | None = None
         self._harper_cache: dict[str, bool] = {}
         self._bigrams: dict[str, int] | None = None
         self._bigram_total = 1
+        self._common_abroad: dict[str, frozenset[str]] | None = None
+
+    def _read_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        with open(self._dict_path, encoding="utf-8") as fh:
+            for line in fh:
+                word, _, count = line.partition(" ")
+                counts[word] = int(count)
+        return counts
 
     def known_misspelling(self, word: str) -> tuple[str, ...]:
         """Corrections codespell's list gives for a common misspelling (empty when none)."""
         if self._misspellings is None:
-            table: dict[str, tuple[str, ...]] = {}
-            path = importlib.resources.files("codespell_lib") / "data" / "dictionary.txt"
-            with open(str(path), encoding="utf-8") as fh:
-                for line in fh:
-                    wrong, _, right = line.rstrip("\n").partition("->")
-                    options = tuple(o.strip() for o in right.split(",") if o.strip())
-                    if options:
-                        table[wrong] = options
-            self._misspellings = table
+            self._misspellings = cached("codespell", _versions("codespell"), _read_codespell, _is_str_dict)
         return self._misspellings.get(word.lower(), ())
 
     # ----- knowing words --------------------------------------------------------------------
@@ -131,23 +154,26 @@ class Lexicon:
 
     def harper_known(self, words: set[str]) -> set[str]:
         """The words Harper's curated (American) dictionary accepts: a second opinion for words
-        SymSpell's list lacks (``labor``, ``analyzing``, ``exoplanet``). One batched lint."""
+        SymSpell's list lacks (``labor``, ``analyzing``, ``exoplanet``). Batched lints, each word a
+        paragraph of its own, ``HARPER_BATCH`` words a lint (Harper's time grows faster than the
+        text it is given: 11,600 words take 29 s in one lint, 12 s in batches, with the same answers)."""
         todo = sorted(w for w in words if w not in self._harper_cache)
         if todo:
             import harper
 
             from cleanup.engines.harper import shared_linter
 
-            text = "\n\n".join(todo)
-            bad: set[int] = set()
-            for lint in shared_linter().lint(text, language=harper.Language.PLAINTEXT):
-                if lint.lint_kind in ("Spelling", "Typo", "BoundaryError"):
-                    bad.add(lint.span.start)
-                    bad.add(lint.span.end - 1)
-            pos = 0
-            for w in todo:
-                self._harper_cache[w] = not any(k in bad for k in range(pos, pos + len(w)))
-                pos += len(w) + 2
+            for first in range(0, len(todo), HARPER_BATCH):
+                batch = todo[first : first + HARPER_BATCH]
+                bad: set[int] = set()
+                for lint in shared_linter().lint("\n\n".join(batch), language=harper.Language.PLAINTEXT):
+                    if lint.lint_kind in ("Spelling", "Typo", "BoundaryError"):
+                        bad.add(lint.span.start)
+                        bad.add(lint.span.end - 1)
+                pos = 0
+                for w in batch:
+                    self._harper_cache[w] = not any(k in bad for k in range(pos, pos + len(w)))
+                    pos += len(w) + 2
         return {w for w in words if self._harper_cache[w]}
 
     # ----- frequencies ----------------------------------------------------------------------
@@ -163,21 +189,33 @@ class Lexicon:
         en = self.zipf(word.lower())
         if en < 1.0:
             return False
-        return any(self.zipf(word.lower(), lang) >= 4.0 and self.zipf(word.lower(), lang) >= en + 1.5 for lang in _FOREIGN_LANGS)
+        low = word.lower()
+        return any(self._zipf_abroad(low, lang) >= LOANWORD_ZIPF and self.zipf(low, lang) >= en + 1.5 for lang in _FOREIGN_LANGS)
+
+    def _zipf_abroad(self, word: str, lang: str) -> float:
+        """``zipf(word, lang)`` when it can reach ``LOANWORD_ZIPF``; 0.0 when it cannot: when one of
+        the word's tokens (as wordfreq splits it) is not among that language's common words. The
+        common words come from the cache; the whole list (a quarter of a second a language) is
+        loaded only for a word that is common there."""
+        from wordfreq.numbers import smash_numbers
+        from wordfreq.tokens import lossy_tokenize
+
+        if self._common_abroad is None:
+            key = (*_versions("wordfreq"), f"zipf>={LOANWORD_ZIPF}")
+            self._common_abroad = cached("wordfreq-common", key, _common_abroad, _is_set_dict)
+        common = self._common_abroad[lang]
+        tokens = lossy_tokenize(word, lang)
+        if not tokens or any(smash_numbers(t) not in common for t in tokens):
+            return 0.0  # a missing or rarer token: the word's frequency there is below the common words'
+        return self.zipf(word, lang)
 
     def bigram_zipf(self, first: str, second: str) -> float:
         """How common a two-word sequence is, on wordfreq's Zipf scale (log10 per billion), from
         SymSpell's list of the 242,342 commonest English bigrams (loaded once, on first use);
         0.0 when the pair is not in the list."""
         if self._bigrams is None:
-            path = importlib.resources.files("symspellpy") / BIGRAM_FILE
-            table: dict[str, int] = {}
-            with open(str(path), encoding="utf-8") as fh:
-                for line in fh:
-                    a, b, n = line.split()
-                    table[f"{a} {b}"] = int(n)
-            self._bigrams = table
-            self._bigram_total = sum(table.values())
+            self._bigrams = cached("symspell-bigrams", (*_versions("symspellpy"), BIGRAM_FILE), _read_bigrams, _is_str_dict)
+            self._bigram_total = sum(self._bigrams.values())
         count = self._bigrams.get(f"{first.lower()} {second.lower()}", 0)
         return math.log10(count * 1e9 / self._bigram_total) if count else 0.0
 
@@ -200,10 +238,13 @@ class Lexicon:
         if self._symspell is None:
             from symspellpy import SymSpell
 
-            # prefix 5 finds the same words as the default 7 and builds its index in a third of the time
-            sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=5)
-            sym.load_dictionary(self._dict_path, term_index=0, count_index=1)
-            self._symspell = sym
+            def build() -> Any:
+                sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=SYMSPELL_PREFIX)
+                sym.load_dictionary(self._dict_path, term_index=0, count_index=1)
+                return sym
+
+            key = (*_versions("symspellpy"), SYMSPELL_DICT, f"distance 2, prefix {SYMSPELL_PREFIX}")
+            self._symspell = cached("symspell-index", key, build, lambda v: isinstance(v, SymSpell) and bool(v.words))
         return self._symspell
 
     def near_words(self, word: str, max_distance: int = 2) -> list[str]:
@@ -218,6 +259,42 @@ class Lexicon:
         import jellyfish
 
         return bool(jellyfish.metaphone(a) == jellyfish.metaphone(b))
+
+
+def _read_codespell() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    path = importlib.resources.files("codespell_lib") / "data" / "dictionary.txt"
+    with open(str(path), encoding="utf-8") as fh:
+        for line in fh:
+            wrong, _, right = line.rstrip("\n").partition("->")
+            options = tuple(o.strip() for o in right.split(",") if o.strip())
+            if options:
+                table[wrong] = options
+    return table
+
+
+def _read_bigrams() -> dict[str, int]:
+    path = importlib.resources.files("symspellpy") / BIGRAM_FILE
+    table: dict[str, int] = {}
+    with open(str(path), encoding="utf-8") as fh:
+        for line in fh:
+            a, b, n = line.split()
+            table[f"{a} {b}"] = int(n)
+    return table
+
+
+def _common_abroad() -> dict[str, frozenset[str]]:
+    """For each loanword language, the words wordfreq gives a Zipf frequency of 4.0 or more."""
+    import wordfreq
+
+    out = {}
+    for lang in _FOREIGN_LANGS:
+        out[lang] = frozenset(w for bucket in wordfreq.get_frequency_list(lang)[: _TOP_BUCKETS + 1] for w in bucket)
+    return out
+
+
+def _is_set_dict(value: object) -> bool:
+    return isinstance(value, dict) and set(value) == set(_FOREIGN_LANGS) and all(isinstance(v, frozenset) for v in value.values())
 
 
 @functools.cache

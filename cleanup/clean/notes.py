@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from cleanup.clean.base import Context, StageResult, delete_token
+from cleanup.clean.base import Context, StageResult
 from cleanup.clean.lexicon import Lexicon, get_lexicon
 from cleanup.model import Change, Document, Flag, Note, Token
 
@@ -21,27 +21,43 @@ _CHUNK = re.compile(r"^[A-Za-z\u00c0-\u024f']{1,8}$")
 _OPEN_DQ = '\u201c"'
 
 
-def _in_quotation(tokens: list[Token], i: int) -> bool:
-    """Whether token ``i`` stands inside a double-quoted passage that opened in its paragraph
-    of the source (quotes are counted back to the last bare cue end before an opening one)."""
-    depth = 0
-    for tok in tokens[:i]:
-        t = tok.text
-        for k, ch in enumerate(t):
-            if ch == "\u201c":
+def _quote_depth(text: str, depth: int) -> int:
+    """The double-quote depth after a token's text, from the depth before it."""
+    for k, ch in enumerate(text):
+        if ch == "\u201c":
+            depth += 1
+        elif ch == "\u201d":
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            opening = k == 0 or (not text[k - 1].isalnum() and text[k - 1] not in ".,;:!?")
+            if opening and k + 1 < len(text):
                 depth += 1
-            elif ch == "\u201d":
+            else:
                 depth = max(0, depth - 1)
-            elif ch == '"':
-                opening = k == 0 or (not t[k - 1].isalnum() and t[k - 1] not in ".,;:!?")
-                if opening and k + 1 < len(t):
-                    depth += 1
-                else:
-                    depth = max(0, depth - 1)
-    lead = tokens[i].text
-    if lead[:1] in _OPEN_DQ:
-        depth += 1
-    return depth > 0
+    return depth
+
+
+class _QuoteDepth:
+    """The double-quote depth before the next token to read, kept up to date as the stage moves
+    through the tokens: every token read is counted once, and only the last one can still change
+    (a removed note leaves its trailing punctuation on it), so it is counted again when asked."""
+
+    def __init__(self) -> None:
+        self.counted = 0
+        self.depth = 0
+
+    def before_next(self, done: list[Token]) -> int:
+        """The depth after all of ``done``, the tokens before the next one."""
+        while self.counted < len(done) - 1:
+            self.depth = _quote_depth(done[self.counted].text, self.depth)
+            self.counted += 1
+        return _quote_depth(done[-1].text, self.depth) if done else 0
+
+
+def _in_quotation(depth_before: int, tok: Token) -> bool:
+    """Whether a token stands inside a double-quoted passage, from the quote depth of the tokens
+    before it (quotes are counted from the start of the text)."""
+    return depth_before + (1 if tok.text[:1] in _OPEN_DQ else 0) > 0
 
 
 def is_pronunciation_guide(content: str, lex: Lexicon) -> bool:
@@ -60,11 +76,14 @@ def is_pronunciation_guide(content: str, lex: Lexicon) -> bool:
     return prefixed or stressed or unknown * 2 >= len(chunks)
 
 
-def _find_close(tokens: list[Token], i: int, close: str, limit: int) -> int:
-    for j in range(i, min(len(tokens), i + limit)):
-        start = tokens[j].text.find("[") + 1 if j == i and close == "]" else 0
-        if close in tokens[j].text[start:]:
-            return j
+def _find_close(ahead: list[Token], close: str, limit: int) -> int:
+    """How many tokens after the next one (``ahead[-1]``) the first holding ``close`` stands, or -1.
+    ``ahead`` holds the tokens still to read, last first."""
+    for k in range(min(len(ahead), limit)):
+        text = ahead[-1 - k].text
+        start = text.find("[") + 1 if k == 0 and close == "]" else 0
+        if close in text[start:]:
+            return k
     return -1
 
 
@@ -82,45 +101,60 @@ def _source_span(doc: Document, first: Token, opener: str, closer: str) -> tuple
 
 def notes(doc: Document, ctx: Context) -> StageResult:
     lex = get_lexicon()
-    tokens = list(doc.tokens)
+    # The tokens read so far, and those still to read, last first: removing a note at the reading
+    # point is a few pops, never a shift of the whole list.
+    done: list[Token] = []
+    ahead = list(reversed(doc.tokens))
+    quotes = _QuoteDepth()
     found: list[Note] = []
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
+    while ahead:
+        tok = ahead[-1]
         lead = tok.text[: len(tok.text) - len(tok.text.lstrip("\"'\u201c\u2018([*"))]
         if "[" in lead:
-            j = _find_close(tokens, i, "]", 200)
+            j = _find_close(ahead, "]", 200)
             if j >= 0:
                 span = _source_span(doc, tok, "[", "]")
                 content = doc.source[span[0] + 1 : span[1] - 1] if span else ""
-                if span and not _ELISION.match(content) and not (_in_quotation(tokens, i) and len(content.split()) <= 3):
+                if (
+                    span
+                    and not _ELISION.match(content)
+                    and not (len(content.split()) <= 3 and _in_quotation(quotes.before_next(done), tok))
+                ):
                     found.append(Note("editorial", " ".join(doc.source[span[0] : span[1]].split()), span))
-                    _remove(tokens, i, j, "[", "]")
+                    _remove(done, ahead, j, "[", "]")
                     continue
-        elif lead.startswith("(") and i > 0:
-            j = _find_close(tokens, i, ")", 6)
+        elif lead.startswith("(") and done:
+            j = _find_close(ahead, ")", 6)
             if j >= 0:
                 span = _source_span(doc, tok, "(", ")")
                 content = doc.source[span[0] + 1 : span[1] - 1] if span else ""
                 if span and is_pronunciation_guide(" ".join(content.split()), lex):
                     found.append(Note("pronunciation", " ".join(doc.source[span[0] : span[1]].split()), span))
-                    _remove(tokens, i, j, "(", ")")
+                    _remove(done, ahead, j, "(", ")")
                     continue
-        i += 1
+        done.append(ahead.pop())
     changes: list[Change] = []
     flags: list[Flag] = []
-    return replace(doc, tokens=tuple(tokens), notes=doc.notes + tuple(found)), changes, flags
+    return replace(doc, tokens=tuple(done), notes=doc.notes + tuple(found)), changes, flags
 
 
-def _remove(tokens: list[Token], i: int, j: int, opener: str, closer: str) -> None:
-    """Remove tokens i..j (the note), keeping any punctuation glued outside the brackets."""
-    before = tokens[i].text[: tokens[i].text.find(opener)]
-    after = tokens[j].text[tokens[j].text.rfind(closer) + 1 :]
-    for _ in range(j - i + 1):
-        delete_token(tokens, i)
-    if after and i > 0:
-        prev = tokens[i - 1]
-        tokens[i - 1] = replace(prev, text=prev.text + after)
-    if before and i < len(tokens):
-        nxt = tokens[i]
-        tokens[i] = replace(nxt, text=before + nxt.text)
+def _remove(done: list[Token], ahead: list[Token], j: int, opener: str, closer: str) -> None:
+    """Remove the next token and the ``j`` after it (the note), keeping any punctuation glued
+    outside the brackets. As :func:`delete_token` does, each removed token's sentence end and cue
+    boundary move to the token before it, its paragraph start to the token after it."""
+    before = ahead[-1].text[: ahead[-1].text.find(opener)]
+    last = ahead[-1 - j].text
+    after = last[last.rfind(closer) + 1 :]
+    for _ in range(j + 1):
+        gone = ahead.pop()
+        if done and (gone.sentence_end or gone.boundary):
+            prev = done[-1]
+            done[-1] = replace(prev, sentence_end=prev.sentence_end or gone.sentence_end, boundary=gone.boundary or prev.boundary)
+        if gone.paragraph_start and ahead:
+            ahead[-1] = replace(ahead[-1], paragraph_start=True)
+    if after and done:
+        prev = done[-1]
+        done[-1] = replace(prev, text=prev.text + after)
+    if before and ahead:
+        nxt = ahead[-1]
+        ahead[-1] = replace(nxt, text=before + nxt.text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import replace
 from itertools import pairwise
@@ -63,20 +64,25 @@ def gap_depths(bags: list[Counter[str]]) -> list[float]:
         for b in bags[g + 1 : g + 1 + BLOCK]:
             right.update(b)
         sims.append(_cosine(left, right))
-    depths = []
-    for g, s in enumerate(sims):
-        lpeak = s
-        for k in range(g - 1, -1, -1):
-            if sims[k] < lpeak:
-                break
-            lpeak = sims[k]
-        rpeak = s
-        for k in range(g + 1, len(sims)):
-            if sims[k] < rpeak:
-                break
-            rpeak = sims[k]
-        depths.append((lpeak - s) + (rpeak - s))
-    return depths
+    return depths_of(sims)
+
+
+def depths_of(sims: list[float]) -> list[float]:
+    """How far each gap's similarity dips below the peaks on either side of it.
+
+    The peak on each side: climb from a gap while the similarity does not fall. A climb from gap
+    g that takes its first step goes on as the climb from its neighbour does, so both sides take
+    one pass each (a long flat stretch is not climbed again from every gap on it)."""
+    m = len(sims)
+    lpeaks = sims[:]
+    for g in range(1, m):
+        if sims[g - 1] >= sims[g]:
+            lpeaks[g] = lpeaks[g - 1]
+    rpeaks = sims[:]
+    for g in range(m - 2, -1, -1):
+        if sims[g + 1] >= sims[g]:
+            rpeaks[g] = rpeaks[g + 1]
+    return [(lpeak - s) + (rpeak - s) for s, lpeak, rpeak in zip(sims, lpeaks, rpeaks, strict=True)]
 
 
 def choose_breaks(depths: list[float], max_len: int, allowed: set[int] | None = None) -> list[int]:
@@ -91,33 +97,108 @@ def choose_breaks(depths: list[float], max_len: int, allowed: set[int] | None = 
     # a gap where no paragraph may start is taken only when a paragraph is too long otherwise
     depths = [d if allowed is None or g + 1 in allowed else -1.0 for g, d in enumerate(depths)]
     chosen: set[int] = set()
+    bounds = _Bounds(n)  # the paragraph starts chosen so far, with 0 and n
     for g in sorted(range(len(depths)), key=lambda g: (-depths[g], g)):
         if depths[g] <= cutoff or depths[g] <= 0:
             break
         start = g + 1
-        bounds = sorted(chosen | {0, n})
-        lo = max(b for b in bounds if b < start)
-        hi = min(b for b in bounds if b > start)
+        lo, hi = bounds.around(start)
         if start - lo >= MIN_SENTENCES and hi - start >= MIN_SENTENCES:
             chosen.add(start)
-    # split paragraphs that are still too long at their deepest gap
-    changed = True
-    while changed:
-        changed = False
-        bounds = sorted(chosen | {0, n})
-        for lo, hi in pairwise(bounds):
-            if hi - lo > max_len:
-                inner = range(lo + MIN_SENTENCES, hi - MIN_SENTENCES + 1)
-                best = max(inner, key=lambda s: (depths[s - 1], -abs((lo + hi) / 2 - s)))
-                chosen.add(best)
-                changed = True
-                break
+            bounds.add(start)
+    # split paragraphs that are still too long at their deepest gap (the split of one paragraph
+    # does not depend on the others, so each is split on its own, its halves after it)
+    deepest = _DeepestGap(depths)
+    todo = list(pairwise(sorted(chosen | {0, n})))[::-1]
+    while todo:
+        lo, hi = todo.pop()
+        if hi - lo > max_len:
+            best = deepest.best(lo + MIN_SENTENCES, hi - MIN_SENTENCES, (lo + hi) / 2)
+            chosen.add(best)
+            todo += [(best, hi), (lo, best)]
     return sorted(chosen)
+
+
+class _Bounds:
+    """A set of positions in ``0..n`` (0 and n always in it) with the nearest members on either
+    side of a position, each in O(log n): a Fenwick tree of counts."""
+
+    def __init__(self, n: int) -> None:
+        self.size = n + 1
+        self.tree = [0] * (self.size + 1)
+        self.top = 1 << self.size.bit_length()
+        self.add(0)
+        if n:
+            self.add(n)
+
+    def add(self, pos: int) -> None:
+        k = pos + 1
+        while k <= self.size:
+            self.tree[k] += 1
+            k += k & -k
+
+    def _count(self, pos: int) -> int:
+        """Members at or before ``pos``."""
+        total, k = 0, pos + 1
+        while k > 0:
+            total += self.tree[k]
+            k -= k & -k
+        return total
+
+    def _nth(self, rank: int) -> int:
+        """The ``rank``-th member (from 1), by binary lifting."""
+        k, step = 0, self.top
+        while step:
+            if k + step <= self.size and self.tree[k + step] < rank:
+                k += step
+                rank -= self.tree[k]
+            step >>= 1
+        return k  # 1-based tree index k + 1 holds position k
+
+    def around(self, pos: int) -> tuple[int, int]:
+        """The greatest member below ``pos`` and the least above it (0 < pos < n)."""
+        below = self._count(pos - 1)
+        above = self._count(pos) + 1
+        return self._nth(below), self._nth(above)
+
+
+class _DeepestGap:
+    """Where to split a paragraph of sentences ``[lo, hi)``: among the sentence starts ``s`` in
+    ``[first, last]``, the one after the deepest gap (``depths[s - 1]``), the one nearest the middle
+    among equals, the earlier one of two as near: what ``max`` over the range with the key
+    ``(depths[s - 1], -abs(middle - s))`` picks, found with a sparse table in O(log n)."""
+
+    def __init__(self, depths: list[float]) -> None:
+        self.depths = depths
+        self.table = [depths[:]]
+        width = 1
+        while 2 * width <= len(depths):
+            prev = self.table[-1]
+            self.table.append([max(prev[k], prev[k + width]) for k in range(len(prev) - width)])
+            width *= 2
+        self.where: dict[float, list[int]] = {}
+        for g, d in enumerate(depths):
+            self.where.setdefault(d, []).append(g)
+
+    def _max(self, a: int, b: int) -> float:
+        """The greatest depth among gaps ``a..b`` (inclusive)."""
+        level = (b - a + 1).bit_length() - 1
+        row = self.table[level]
+        return max(row[a], row[b - (1 << level) + 1])
+
+    def best(self, first: int, last: int, middle: float) -> int:
+        deepest = self._max(first - 1, last - 1)
+        gaps = self.where[deepest]  # the gaps of that depth, in order
+        k = bisect_left(gaps, first - 1)
+        end = bisect_right(gaps, last - 1)
+        near = bisect_left(gaps, math.floor(middle) - 1, k, end)
+        options = [gaps[j] + 1 for j in (near - 1, near, near + 1) if k <= j < end]
+        return min(options, key=lambda s: (abs(middle - s), s))
 
 
 def paragraphs(doc: Document, ctx: Context) -> StageResult:
     # sentences from the sentence ends alone: paragraph starts left by an earlier pass must not cut them
-    doc = doc.with_tokens([replace(t, paragraph_start=False) for t in doc.tokens])
+    doc = doc.with_tokens([replace(t, paragraph_start=False) if t.paragraph_start else t for t in doc.tokens])
     sents = doc.sentences()
     bags = [_bag([t.core for t in doc.tokens[s:e]]) for s, e in sents]
     # a sentence that is only a citation, "(Capital Vol. 1, Ch. 26).", stays with the quotation before it
@@ -130,7 +211,7 @@ def paragraphs(doc: Document, ctx: Context) -> StageResult:
     }
     breaks = choose_breaks(gap_depths(bags), max(ctx.max_paragraph_sentences, 2 * MIN_SENTENCES), allowed)
     starts = {0} | {sents[b][0] for b in breaks}
-    tokens = [replace(t, paragraph_start=i in starts) for i, t in enumerate(doc.tokens)]
+    tokens = [replace(t, paragraph_start=True) if i in starts else t for i, t in enumerate(doc.tokens)]  # copies only what changes
     changes: list[Change] = []
     flags: list[Flag] = []
     return doc.with_tokens(tokens), changes, flags

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field, replace
 
 from cleanup.clean.base import Context, Stage
 from cleanup.clean.conservation import check_conservation
+from cleanup.clean.fillers import fillers
 from cleanup.clean.grammar import grammar
 from cleanup.clean.notes import notes
 from cleanup.clean.paragraphs import paragraphs
+from cleanup.clean.restore import restore
 from cleanup.clean.sentences import sentences
 from cleanup.clean.spacing import spacing
 from cleanup.clean.spelling import spelling
@@ -17,6 +19,8 @@ from cleanup.model import Change, Document, Flag, words_of
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("spacing", spacing),
     ("notes", notes),
+    ("fillers", fillers),
+    ("restore", restore),
     ("sentences", sentences),
     ("spelling", spelling),
     ("grammar", grammar),

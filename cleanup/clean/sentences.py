@@ -10,7 +10,7 @@ stop, question or exclamation mark ends a sentence unless it closes an abbreviat
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 from cleanup.clean.base import Context, StageResult, change_for, first_alpha_index
@@ -177,14 +177,14 @@ def _title_precedes(tokens: list[Token], i: int, starts: set[int]) -> bool:
     return False
 
 
-def _capital_or_not(doc: Document, tokens: list[Token], i: int, starts: set[int]) -> list[Flag]:
+def _capital_or_not(doc: Document, tokens: list[Token], i: int, lower: list[int]) -> list[Flag]:
     """A word capitalised once inside a sentence and lower-case once elsewhere: a tie, so the
     direction of the slip is not the count's to say. When Harper's dictionary knows no lower-case
     word of that spelling ("paris"), the capital is a name and the lower-case form is the slip;
-    otherwise ("amazon", "apple") both are flagged, with no suggestion."""
+    otherwise ("amazon", "apple") both are flagged, with no suggestion. ``lower``: where the word
+    stands in lower case inside a sentence, in order."""
     tok = tokens[i]
     name, low = tok.core, tok.core.lower()
-    lower = [j for j, t in enumerate(tokens) if j not in starts and t.core == low]
     if not lower:
         return []
 
@@ -217,12 +217,23 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
                 tok = replace(tok, text=new_text)
         else:
             end = _punct_ends(tok, nxt, tokens[i - 1] if i > 0 else None)
-        tokens[i] = replace(tok, sentence_end=end)
+        tokens[i] = replace(tok, sentence_end=end) if tok.sentence_end != end else tok  # unchanged: no copy
 
     # 2. capitals: sentence starts up, never-a-name words inside a sentence down
     lower_seen = Counter(t.core for t in tokens if t.core and t.core[0].islower())
     starts = {0} | {i + 1 for i, t in enumerate(tokens) if t.sentence_end}
     mid_caps = Counter(t.core for i, t in enumerate(tokens) if i not in starts and t.core[:1].isupper())
+    # where each word stands inside a sentence, kept up to date as capitals go below
+    inside: dict[str, set[int]] = defaultdict(set)
+    for i, tok in enumerate(tokens):
+        if i not in starts:
+            inside[tok.core].add(i)
+
+    def lowered(i: int, tok: Token, new: str) -> None:
+        tokens[i] = replace(tok, text=new)
+        inside[tok.core].discard(i)
+        inside[tokens[i].core].add(i)
+
     for i, tok in enumerate(tokens):
         core = tok.core
         k = first_alpha_index(tok.text)
@@ -243,7 +254,7 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
         if core.lower() in NEVER_CAPITALISED_MIDSENTENCE and nxt_ok and prev_ok:
             new = tok.with_core(core.lower()).text
             changes.append(change_for(tok, "capitalisation", new, f"'{core.lower()}' is never a name: no capital inside a sentence", STAGE))
-            tokens[i] = replace(tok, text=new)
+            lowered(i, tok, new)
         elif (
             prev_ok
             and nxt_ok
@@ -265,12 +276,12 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
                     0.7,
                 )
             )
-            tokens[i] = replace(tok, text=new)
+            lowered(i, tok, new)
         elif prev_ok and nxt_ok and lower_seen[core.lower()] >= 2 and mid_caps[core] == 1:
             flags.append(
                 Flag("capitalisation", core, (core.lower(),), token_span(tok),
                      "capitalised inside a sentence, lower-case elsewhere in the document: a name, or a slip?", STAGE, 0.5)
             )  # fmt: skip
         elif prev_ok and nxt_ok and lower_seen[core.lower()] and mid_caps[core] == 1:
-            flags.extend(_capital_or_not(doc, tokens, i, starts))
+            flags.extend(_capital_or_not(doc, tokens, i, sorted(inside.get(core.lower(), ()))))
     return doc.with_tokens(tokens), changes, flags

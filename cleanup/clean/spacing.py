@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from cleanup.clean.base import Context, StageResult, change_for, merge_into_previous, split_token
+from cleanup.clean.base import Context, StageResult, change_for, merged, split_token
 from cleanup.clean.lexicon import get_lexicon
 from cleanup.clean.sentences import ABBREVIATIONS
 from cleanup.model import Change, Document, Flag, Token
@@ -94,48 +94,50 @@ def spacing(doc: Document, ctx: Context) -> StageResult:
     changes: list[Change] = []
     tokens = list(doc.tokens)
 
+    # Each step reads the tokens once and builds a new list: a token split or merged in place
+    # would shift the whole rest of the list each time.
     # 1. dashes between clauses
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.text in _DASH_TOKENS and tok.text != EM_DASH and 0 < i < len(tokens) - 1:
+    out: list[Token] = []
+    last = len(tokens) - 1
+    for i, tok in enumerate(tokens):
+        if tok.text in _DASH_TOKENS and tok.text != EM_DASH and out and i < last:
             changes.append(change_for(tok, "dash", EM_DASH, "a dash between clauses is an em dash", STAGE))
-            tokens[i] = replace(tok, text=EM_DASH)
+            out.append(replace(tok, text=EM_DASH))
+            continue
+        m = _INNER_DOUBLE_HYPHEN.match(tok.text)
+        if m:
+            parts = [m.group(1), m.group(2), m.group(3)]
+            new = split_token(tok, parts)
+            new[1] = replace(new[1], text=EM_DASH)
+            changes.append(
+                change_for(tok, "dash", f"{parts[0]} {EM_DASH} {parts[2]}", "a double hyphen between words is a spaced em dash", STAGE)
+            )
+            out.extend(new)
         else:
-            m = _INNER_DOUBLE_HYPHEN.match(tok.text)
-            if m:
-                parts = [m.group(1), m.group(2), m.group(3)]
-                new = split_token(tok, parts)
-                new[1] = replace(new[1], text=EM_DASH)
-                changes.append(
-                    change_for(tok, "dash", f"{parts[0]} {EM_DASH} {parts[2]}", "a double hyphen between words is a spaced em dash", STAGE)
-                )
-                tokens[i : i + 1] = new
-                i += 2
-        i += 1
+            out.append(tok)
+    tokens = out
 
     # 2. a missing space after a sentence's end: "we live in.Then it happened"
-    i = 0
-    while i < len(tokens):
-        halves = _run_on_parts(tokens[i].text)
+    out = []
+    for tok in tokens:
+        halves = _run_on_parts(tok.text)
         if halves is None:
-            i += 1
+            out.append(tok)
             continue
-        tok = tokens[i]
         changes.append(change_for(tok, "spacing", " ".join(halves), "a space is missing after the end of a sentence", STAGE))
-        tokens[i : i + 1] = split_token(tok, halves)
-        i += 2
+        out.extend(split_token(tok, halves))
+    tokens = out
 
     # 3. punctuation standing apart after a space
-    i = 1
-    while i < len(tokens):
-        tok = tokens[i]
-        if _DETACHED_PUNCT.match(tok.text) and tokens[i - 1].text != EM_DASH:
-            prev = tokens[i - 1]
+    out = tokens[:1]
+    for tok in tokens[1:]:
+        if _DETACHED_PUNCT.match(tok.text) and out[-1].text != EM_DASH:
+            prev = out[-1]
             changes.append(change_for(prev, "spacing", prev.text + tok.text, "no space before punctuation", STAGE))
-            merge_into_previous(tokens, i)
-            continue
-        i += 1
+            out[-1] = merged(prev, tok)
+        else:
+            out.append(tok)
+    tokens = out
 
     # 4. one quote style
     style = quote_style(tokens)

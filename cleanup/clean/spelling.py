@@ -73,10 +73,30 @@ def _split_score(lex: Lexicon, parts: list[str]) -> float:
     return min(min(lex.zipf(p) for p in parts), FREQ_CAP) - SPLIT_PENALTY
 
 
+class DocWords(frozenset[str]):
+    """The document's own words (a frozenset), indexed by first letter and length, so that the
+    candidates near a word are found without reading them all."""
+
+    _index: dict[tuple[str, int], list[str]]
+
+    def near(self, word: str) -> set[str]:
+        """The words with the same first letter as ``word`` and a length within two of its."""
+        if not hasattr(self, "_index"):
+            index: dict[tuple[str, int], list[str]] = {}
+            for w in self:
+                index.setdefault((w[:1], len(w)), []).append(w)
+            self._index = index
+        first = word[:1]
+        return {w for n in range(len(word) - 2, len(word) + 3) for w in self._index.get((first, n), ())}
+
+
 def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[Candidate]:
     """Single-word corrections for a lower-case non-word, best first."""
     pool = set(lex.near_words(word))
-    pool |= {w for w in doc_words if abs(len(w) - len(word)) <= 2 and w[:1] == word[:1]}
+    if isinstance(doc_words, DocWords):
+        pool |= doc_words.near(word)
+    else:
+        pool |= {w for w in doc_words if abs(len(w) - len(word)) <= 2 and w[:1] == word[:1]}
     out = []
     for cand in pool:
         if cand == word or "'" in cand:
@@ -209,9 +229,22 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     starts = {0} | {i + 1 for i, t in enumerate(tokens) if t.sentence_end}
     cores = [t.core for t in tokens]
     mid_caps = {c for i, c in enumerate(cores) if i not in starts and c[:1].isupper()}
-    doc_words = frozenset(c.lower() for c in cores if WORDISH.match(c) and c.islower() and lex.is_word(c) and not lex.in_dictionary(c))
+    doc_words = DocWords(c.lower() for c in cores if WORDISH.match(c) and c.islower() and lex.is_word(c) and not lex.in_dictionary(c))
+    verdicts: dict[tuple[str, bool], Verdict] = {}
+    compounds: dict[str, tuple[str, str] | None] = {}
+
+    def judged(word: str, strict: bool) -> Verdict:
+        """``judge``, once per word (a misspelling is often repeated)."""
+        key = (word, strict)
+        if key not in verdicts:
+            verdicts[key] = judge(lex, word, doc_words, strict)
+        return verdicts[key]
+
     unknown = {c for c in cores if c and WORDISH.match(c) and not lex.is_word(c)}
     second_opinion = lex.harper_known(unknown)
+    # A speech recogniser makes no typing slips: a word it wrote that no dictionary knows is a name
+    # or a rare word in lower case ("mordehai", "kiloparsecs"), so it is only ever flagged.
+    machine = doc.fmt == "youtube" or doc.meta.get("captions") == "machine"
     out: list[Token] = []
     for i, tok in enumerate(tokens):
         core = cores[i]
@@ -240,7 +273,12 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             out.append(tok)  # a name
             continue
         if "-" in core or "'" in core or "\u2019" in core:
-            fixed_compound = _fix_compound(lex, core, doc_words) if "-" in core and not quoted[i] else None
+            if "-" in core and not quoted[i]:
+                if core not in compounds:
+                    compounds[core] = _fix_compound(lex, core, doc_words)
+                fixed_compound = compounds[core]
+            else:
+                fixed_compound = None
             if fixed_compound is None:
                 bad = [p for p in re.split(r"[-'\u2019]", core) if p and not lex.is_word(p)]
                 flags.append(Flag("spelling", core, (), core_span(tok), f"unknown part(s) {', '.join(bad)} in a compound", STAGE, 0.2))
@@ -251,11 +289,14 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
                 out.append(new)
             continue
         low = core.lower()
-        verdict = judge(lex, low, doc_words, strict=capitalised)
+        verdict = judged(low, capitalised)
         if verdict.fix is not None and lex.is_loanword(low):
             verdict = Verdict(None, verdict.suggestions, "not English, but common in another language: a loanword?", 0.2)
-        if verdict.fix is None or quoted[i]:
-            reason = verdict.reason if not quoted[i] or verdict.fix is None else "inside a quotation or citation: " + verdict.reason
+        if verdict.fix is None or quoted[i] or machine:
+            reason = verdict.reason
+            if verdict.fix is not None:
+                why = "machine captions, where a non-word is a name more often than a slip" if machine else "inside a quotation or citation"
+                reason = f"{why}: {reason}"
             flags.append(
                 Flag(
                     "spelling",

@@ -10,6 +10,7 @@ line ends a paragraph, as in this tool's own prose output, which therefore reads
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import replace
 
 from cleanup.model import BARE, EOL, LINE, RUNON, SPACE, WORD_RE, Document, Span, Token
@@ -67,6 +68,7 @@ def read_transcript(text: str, encoding: str = "utf-8") -> Document:
     tokens: list[Token] = []
     words: list[Span] = []
     cue = -1
+    spans: dict[Span, Span] = {}
     for idx in range(body_from, len(lines)):
         line, offset = lines[idx]
         if not line.strip(" \t" + NBSP):
@@ -90,8 +92,15 @@ def read_transcript(text: str, encoding: str = "utf-8") -> Document:
                 boundary = LINE if NBSP in gap else SPACE
             else:
                 boundary = end_mark
-            tokens.append(Token(text=m.group(0), src=((start, end),), cue=cue, boundary=boundary))
-        words.extend((offset + m.start(), offset + m.end()) for m in WORD_RE.finditer(line))
+            span = (start, end)
+            spans[span] = span
+            tokens.append(Token(text=sys.intern(m.group(0)), src=(span,), cue=cue, boundary=boundary))  # one "the" for all
+        # a word that is a whole token shares its span (one object, not two: a long transcript has
+        # a million words)
+        for m in WORD_RE.finditer(line):
+            span = (offset + m.start(), offset + m.end())
+            words.append(spans.get(span, span))
+        spans.clear()
     if tokens and tokens[-1].boundary != BARE:
         tokens[-1] = _with_boundary(tokens[-1], BARE)
     return Document(

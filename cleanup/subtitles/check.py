@@ -7,8 +7,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cleanup.errors import CleanupError
-from cleanup.readers import read_bytes
+from cleanup.readers.cues import is_srt, is_webvtt, parse_cues, shown_text
 from cleanup.readers.decode import decode
+from cleanup.readers.files import read_bytes
 from cleanup.subtitles.rules import SubtitleRules
 from cleanup.subtitles.segment import WEAK_END, visible
 
@@ -19,6 +20,10 @@ class TimedCue:
     start: int
     end: int
     lines: tuple[str, ...]
+    timing: str = ""
+    """The cue's times as its file writes them (``00:01:39 --> 00:01:41,04``); empty for cues ``run`` made."""
+    line: int = 0
+    """1-based line of its timing line in the file (0 for cues ``run`` made)."""
 
 
 @dataclass(frozen=True)
@@ -30,34 +35,23 @@ class Violation:
     severity: str = "error"
 
 
-_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})"
-_TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
-
-
-def _ms(groups: tuple[str | None, ...]) -> int:
-    h, m, s, frac = groups
-    return ((int(h or 0) * 60 + int(m or 0)) * 60 + int(s or 0)) * 1000 + int((frac or "0").ljust(3, "0"))
-
-
 def parse_subtitles(text: str, path: str) -> list[TimedCue]:
-    """Cues of an SRT or WebVTT text (NOTE, STYLE and REGION blocks skipped)."""
-    blocks = re.split(r"\r?\n\s*\r?\n", text.replace("\ufeff", "").strip())
-    cues: list[TimedCue] = []
-    for block in blocks:
-        lines = block.splitlines()
-        if not lines or lines[0].startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
-            continue
-        k = next((n for n, ln in enumerate(lines) if "-->" in ln), None)
-        if k is None:
-            raise CleanupError(path, f"not a subtitle block (no timing line): {lines[0][:60]!r}")
-        m = _TIMING.match(lines[k])
-        if not m:
-            raise CleanupError(path, f"bad timing line: {lines[k][:60]!r}")
-        groups = m.groups()
-        cues.append(TimedCue(len(cues) + 1, _ms(groups[:4]), _ms(groups[4:]), tuple(lines[k + 1 :])))
-    if not cues:
-        raise CleanupError(path, "no subtitle cues in it")
-    return cues
+    """Cues of an SRT or WebVTT text, as written (times not repaired, roll-up repeats kept), read by
+    the same parser as ``cleanup run`` (:mod:`cleanup.readers.cues`). Each cue's lines are as a
+    viewer is shown them: styling tags kept (``visible`` drops them when counting), voice tags and
+    ASS overrides removed, references decoded, trailing white space dropped."""
+    body = text.lstrip("\ufeff")
+    if is_webvtt(body):
+        fmt = "webvtt"
+    elif is_srt(body):
+        fmt = "srt"
+    else:
+        raise CleanupError(path, "not an SRT or WebVTT file (no WEBVTT header and no timing line at the start)")
+    parsed = parse_cues(text, path, fmt)
+    return [
+        TimedCue(n, c.start, c.end, tuple(shown_text(ln.text) for ln in c.lines), c.timing_text, c.timing.number)
+        for n, c in enumerate(parsed.cues, start=1)
+    ]
 
 
 def read_subtitles(path: Path) -> list[TimedCue]:

@@ -111,9 +111,28 @@ class Widths:
         return self.prefix[j] - self.prefix[i] + (j - i - 1)
 
 
-def best_lines(tokens: Sequence[Token], i: int, j: int, rules: SubtitleRules, widths: Widths | None = None) -> tuple[float, list[int]]:
+class Gaps:
+    """``break_penalty`` of the gap before each token, each worked out once: the dynamic programme
+    weighs the same gap for many cues and many line layouts."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.tokens = tokens
+        self.cache: list[float | None] = [None] * len(tokens)
+
+    def __call__(self, k: int) -> float:
+        """The penalty of a break between tokens ``k - 1`` and ``k``."""
+        found = self.cache[k]
+        if found is None:
+            found = self.cache[k] = break_penalty(self.tokens[k - 1], self.tokens[k])
+        return found
+
+
+def best_lines(
+    tokens: Sequence[Token], i: int, j: int, rules: SubtitleRules, widths: Widths | None = None, gaps: Gaps | None = None
+) -> tuple[float, list[int]]:
     """The cheapest way to lay tokens [i, j) out in lines: (cost, indices where lines start)."""
     _width = widths or Widths(tokens)
+    _gap = gaps or Gaps(tokens)
     width = _width(i, j)
     if width <= rules.max_chars_per_line or j - i == 1:
         return 0.0, [i]
@@ -127,12 +146,12 @@ def best_lines(tokens: Sequence[Token], i: int, j: int, rules: SubtitleRules, wi
         if bottom > rules.max_chars_per_line:
             if rules.max_lines >= 3:
                 fewer = SubtitleRules(max_chars_per_line=rules.max_chars_per_line, max_lines=rules.max_lines - 1)
-                rest, starts = best_lines(tokens, k, j, fewer, _width)
-                cost = break_penalty(tokens[k - 1], tokens[k]) + rest + 0.5
+                rest, starts = best_lines(tokens, k, j, fewer, _width, _gap)
+                cost = _gap(k) + rest + 0.5
                 if cost < best[0]:
                     best = (cost, [i, *starts])
             continue
-        cost = 0.3 + break_penalty(tokens[k - 1], tokens[k])
+        cost = 0.3 + _gap(k)
         cost += 0.6 + 0.02 * (top - bottom) if top > bottom else 0.005 * (bottom - top)  # bottom-heavy
         if cost < best[0]:
             best = (cost, [i, k])
@@ -145,10 +164,17 @@ def _render_lines(tokens: Sequence[Token], starts: list[int], j: int) -> tuple[s
 
 
 def cut_sentence(
-    tokens: Sequence[Token], a: int, b: int, speech_ms: Sequence[float], rules: SubtitleRules, widths: Widths | None = None
+    tokens: Sequence[Token],
+    a: int,
+    b: int,
+    speech_ms: Sequence[float],
+    rules: SubtitleRules,
+    widths: Widths | None = None,
+    gaps: Gaps | None = None,
 ) -> list[tuple[int, int, list[int]]]:
     """Cues for the sentence of tokens [a, b): (first, last, line starts) each."""
     _width = widths or Widths(tokens)
+    _gap = gaps or Gaps(tokens)
     spoken = [0.0]
     for ms in speech_ms[a:b]:
         spoken.append(spoken[-1] + ms)
@@ -167,12 +193,12 @@ def cut_sentence(
             duration = spoken[j] - spoken[i]
             if duration > rules.max_duration_ms and j - i > 1:
                 break
-            line_cost, starts = best_lines(tokens, a + i, a + j, rules, _width)
+            line_cost, starts = best_lines(tokens, a + i, a + j, rules, _width, _gap)
             if line_cost == math.inf:
                 continue
             cost = best[i] + CUE_COST + line_cost
             if j < n:
-                cost += CUE_END_WEIGHT * break_penalty(tokens[a + j - 1], tokens[a + j])
+                cost += CUE_END_WEIGHT * _gap(a + j)
             if width < SCRAP_CHARS and (i > 0 or j < n):
                 cost += SCRAP_COST  # a scrap of a sentence alone on screen
             if duration < rules.min_duration_ms:
@@ -189,11 +215,21 @@ def cut_sentence(
     return cues[::-1]
 
 
-def italicise(tokens: Sequence[Token], first: int, last: int, lines: tuple[str, ...]) -> tuple[str, ...]:
-    """Emphasis marks (``*mean*``) become ``<i>mean</i>``, balanced within the cue."""
-    opened = False
-    for tok in tokens[:first]:
-        opened = _emphasis_state(tok.text, opened)
+def emphasis_before(tokens: Sequence[Token]) -> list[bool]:
+    """Whether emphasis is open before each token (and, last, after them all), in one pass."""
+    out = [False]
+    for tok in tokens:
+        out.append(_emphasis_state(tok.text, out[-1]))
+    return out
+
+
+def italicise(tokens: Sequence[Token], first: int, last: int, lines: tuple[str, ...], open_before: bool | None = None) -> tuple[str, ...]:
+    """Emphasis marks (``*mean*``) become ``<i>mean</i>``, balanced within the cue. ``open_before``:
+    whether emphasis is open before token ``first`` (:func:`emphasis_before`); read from the tokens
+    before it when not given."""
+    if open_before is None:
+        open_before = emphasis_before(tokens[:first])[-1]
+    opened = open_before
     out = []
     for k, line in enumerate(lines):
         text = line
@@ -224,8 +260,10 @@ def segment(doc: Document, rules: SubtitleRules, speech_ms: Sequence[float]) -> 
     cues: list[Cue] = []
     tokens = doc.tokens
     widths = Widths(tokens)
+    gaps = Gaps(tokens)
+    emphasis = emphasis_before(tokens)
     for a, b in doc.sentences():
-        for first, last, starts in cut_sentence(tokens, a, b, speech_ms, rules, widths):
-            lines = italicise(tokens, first, last, _render_lines(tokens, starts, last))
+        for first, last, starts in cut_sentence(tokens, a, b, speech_ms, rules, widths, gaps):
+            lines = italicise(tokens, first, last, _render_lines(tokens, starts, last), emphasis[first])
             cues.append(Cue(first, last, lines))
     return cues

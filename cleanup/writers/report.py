@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from dataclasses import asdict
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from cleanup.model import Document, Span, words_of
@@ -20,14 +22,16 @@ def position(doc: Document, span: Span) -> dict[str, int]:
     return {"start": span[0], "end": span[1], "line": line, "column": col}
 
 
-def note_word_index(doc: Document, offset: int) -> int:
-    """How many prose words come before a point of the source."""
-    count = 0
-    for tok in doc.tokens:
-        if tok.src and tok.src[0][0] >= offset:
-            break
-        count += len(words_of(tok.text))
-    return count
+def word_prefix(doc: Document) -> list[int]:
+    """How many prose words come before each token (and, last, in all)."""
+    return list(accumulate((len(words_of(t.text)) for t in doc.tokens), initial=0))
+
+
+def note_word_index(doc: Document, offset: int, prefix: list[int] | None = None) -> int:
+    """How many prose words come before a point of the source: the words before the first token
+    that stood at or after it. ``prefix``: :func:`word_prefix` of the document, when known."""
+    prefix = prefix if prefix is not None else word_prefix(doc)
+    return prefix[doc.first_token_from(offset)]
 
 
 def subtitles_section(subs: Subtitles) -> dict[str, Any]:
@@ -52,6 +56,7 @@ def build_report(
     path: str, doc: Document, changes: list[Any], flags: list[Any], engine: str, subs: Subtitles | None = None
 ) -> dict[str, Any]:
     by_kind = Counter(c.kind for c in changes)
+    prefix = word_prefix(doc)
     note_times = subs.note_times if subs else [None] * len(doc.notes)
     report: dict[str, Any] = {
         "schema": SCHEMA,
@@ -66,7 +71,7 @@ def build_report(
             "words": len(doc.input_words),
         },
         "output": {
-            "words": sum(len(words_of(t.text)) for t in doc.tokens),
+            "words": prefix[-1],
             "sentences": len(doc.sentences()),
             "paragraphs": len(doc.paragraphs()),
         },
@@ -106,7 +111,7 @@ def build_report(
                 "kind": n.kind,
                 "text": n.text,
                 "position": position(doc, n.span),
-                "word_index": note_word_index(doc, n.span[0]),
+                "word_index": note_word_index(doc, n.span[0], prefix),
                 "time": _timestamp(t),
             }
             for n, t in zip(doc.notes, note_times, strict=True)
@@ -124,4 +129,9 @@ def _timestamp(ms: int | None) -> str | None:
 
 
 def render_report(report: dict[str, Any]) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    """The report as JSON text. Written piece by piece into a buffer: ``json.dumps`` with an indent
+    first holds every piece of the text in one list, several times the size of the text itself."""
+    buf = io.StringIO()
+    json.dump(report, buf, ensure_ascii=False, indent=2)
+    buf.write("\n")
+    return buf.getvalue()

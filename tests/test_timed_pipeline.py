@@ -1,0 +1,148 @@
+"""Timed inputs through the cleanup: fillers, sentences restored for unpunctuated captions, the
+options that name a format or keep what is removed, and `cleanup check` on folders."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleanup.clean.base import Context
+from cleanup.clean.pipeline import clean
+from cleanup.cli import main
+from cleanup.readers import read_text
+from cleanup.writers.prose import render_prose
+from tests.conftest import SHARED_EVAL, caption
+
+SRT = """1
+00:00:01,000 --> 00:00:03,000
+So, um, we went to the harbour.
+
+2
+00:00:03,500 --> 00:00:06,000
+It was uh cold and we left um.
+"""
+
+
+def report(folder: Path, stem: str) -> dict[str, object]:
+    data: dict[str, object] = json.loads((folder / f"{stem}.report.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_fillers_in_speech_to_text_input_are_removed_and_explained(tmp_path: Path) -> None:
+    src = tmp_path / "talk.srt"
+    src.write_text(SRT, encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "o")]) == 0
+    prose = (tmp_path / "o" / "talk.txt").read_text(encoding="utf-8")
+    assert "So, we went to the harbour. It was cold and we left." in prose
+    fillers = [c for c in report(tmp_path / "o", "talk")["changes"] if c["kind"] == "filler"]  # type: ignore[attr-defined]
+    assert sorted(c["before"] for c in fillers) == ["uh", "um,", "um."] and all(c["after"] == "" for c in fillers)
+    assert main(["run", str(src), "--out", str(tmp_path / "k"), "--keep-fillers"]) == 0
+    assert "um" in (tmp_path / "k" / "talk.txt").read_text(encoding="utf-8")
+
+
+def test_a_typed_transcript_keeps_its_um(tmp_path: Path) -> None:
+    out = clean(read_text(caption("and then um we left")), Context())
+    assert "um" in render_prose(out.doc)
+
+
+def yt_doc(words: list[tuple[str, float]]) -> str:
+    """A tiny YouTube auto-caption file: one rolling line per word group, with word times."""
+
+    def ts(t: float) -> str:
+        return f"00:00:{t:06.3f}"
+
+    lines = ["WEBVTT", "Kind: captions", "Language: en", ""]
+    for k in range(0, len(words), 5):
+        group = words[k : k + 5]
+        end = words[k + 5][1] if k + 5 < len(words) else group[-1][1] + 0.5
+        tagged = group[0][0] + "".join(f"<{ts(t)}><c> {w}</c>" for w, t in group[1:])
+        lines += [f"{ts(group[0][1])} --> {ts(end)} align:start position:0%", tagged, ""]
+    return "\n".join(lines) + "\n"
+
+
+SPOKEN = (
+    "so today i want to talk about the harbour and the ships that come in every morning "
+    "|the first ship arrives at six and it brings fish from the north "
+    "|what do you think happens to all that fish when it lands here "
+    "|most of it goes straight to the market in london before noon"
+)
+
+
+def _timed(text: str) -> list[tuple[str, float]]:
+    out, t = [], 0.5
+    for sentence in text.split("|"):
+        for w in sentence.split():
+            out.append((w, round(t, 3)))
+            t += 0.12 + 0.06 * len(w)
+        t += 0.9  # a pause between sentences
+    return out
+
+
+def test_unpunctuated_captions_get_sentences_capitals_and_names(tmp_path: Path) -> None:
+    src = tmp_path / "yt.vtt"
+    src.write_text(yt_doc(_timed(SPOKEN)), encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "o")]) == 0
+    prose = (tmp_path / "o" / "yt.txt").read_text(encoding="utf-8")
+    assert "So today I want to talk about the harbour and the ships that come in every morning." in prose
+    assert "What do you think happens to all that fish when it lands here?" in prose
+    assert "London" in prose
+    data = report(tmp_path / "o", "yt")
+    assert data["input"]["format"] == "youtube"  # type: ignore[index]
+    # the restored prose reads back unchanged
+    again = tmp_path / "again.txt"
+    again.write_text(prose, encoding="utf-8")
+    assert main(["run", str(again), "--out", str(tmp_path / "p")]) == 0
+    assert (tmp_path / "p" / "again.txt").read_text(encoding="utf-8") == prose
+
+
+def test_punctuated_text_is_never_re_punctuated() -> None:
+    text = caption("this is a sentence that has its own punctuation, and a long one at that, running on and on~", "and on.")
+    out = clean(read_text(text), Context())
+    assert not [c for c in out.changes if c.stage == "restore"]
+
+
+def test_from_names_the_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "talk.txt"
+    src.write_text(SRT, encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "o"), "--from", "srt"]) == 0
+    assert report(tmp_path / "o", "talk")["input"]["format"] == "srt"  # type: ignore[index]
+    assert main(["run", str(src), "--out", str(tmp_path / "o2"), "--from", "subrip-ish"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown format" in err
+    plain = tmp_path / "plain.txt"
+    plain.write_text("Just words here.\n", encoding="utf-8")
+    assert main(["run", str(plain), "--out", str(tmp_path / "o3"), "--from", "srt"]) == 1
+    assert "cannot read it as srt" in capsys.readouterr().err
+
+
+def test_check_takes_folders_and_shows_where_each_violation_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "subs"
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "bad.srt").write_text(
+        "1\n00:00:01,000 --> 00:00:01,200\nThis line is much too long for the forty-two character rule\n", encoding="utf-8"
+    )
+    (folder / "good.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nA short line.\n", encoding="utf-8")
+    assert main(["check", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "good.vtt: 1 cues, no violations" in out and "bad.srt" in out and "00:00:01,000" in out and "line-length" in out
+    assert main(["check", str(tmp_path / "missing.srt")]) == 2
+
+
+@pytest.mark.skipif(not (SHARED_EVAL / "make_ytvtt.py").exists(), reason="../shared/eval is not beside this checkout")
+def test_a_generated_youtube_file_keeps_every_word_once(tmp_path: Path) -> None:
+    gold = tmp_path / "p4.gold.json"
+    raw = tmp_path / "p4.raw.txt"
+    py = sys.executable
+    subprocess.run([py, str(SHARED_EVAL / "make_raw.py"), str(SHARED_EVAL / "devset" / "p4_space.txt"), str(raw), str(gold)], check=True)
+    vtt, words = tmp_path / "p4.vtt", tmp_path / "p4.words.json"
+    subprocess.run([py, str(SHARED_EVAL / "make_ytvtt.py"), str(gold), str(vtt), str(words)], check=True)
+    assert main(["run", str(vtt), "--out", str(tmp_path / "o")]) == 0
+    done = subprocess.run(
+        [py, str(SHARED_EVAL / "score_yt.py"), str(gold), str(words), str(tmp_path / "o"), "p4"], capture_output=True, text=True, check=True
+    )
+    score = json.loads(done.stdout)
+    assert score["word_diffs"] == 0 and score["source_words"] == score["output_words"]

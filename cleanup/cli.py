@@ -97,6 +97,34 @@ def _single_summary(job: Job, result: Result) -> None:
     if doubt:
         review.append(doubt + ": check accented letters and quotes")
     print(f"to review: {'; '.join(review)}; every change is in {base.name}.report.json")
+    times = _times_said(result)
+    if times:
+        print(f"times: {times}")
+
+
+SOURCE_NAMES = {
+    "source-word": "the input's word times",
+    "source-cue": "the input's cue times",
+    "audio": "the audio",
+    "estimated": "estimated",
+}
+
+
+def _times_said(result: Result) -> str:
+    """Where the cues' times came from, when any came from the input: an editor must see which to trust."""
+    sources = result.time_sources or {}
+    if set(sources) <= {"estimated"}:
+        return ""
+    said = ", ".join(f"{n} cues from {SOURCE_NAMES.get(k, k)}" if k != "estimated" else f"{n} estimated" for k, n in sources.items())
+    if result.too_fast:
+        said += f"; {_plural(result.too_fast, 'cue')} faster than the reading speed (listed in the report)"
+    return said
+
+
+def _times_short(result: Result) -> str:
+    short = {"source-word": "word", "source-cue": "cue", "audio": "audio", "estimated": "est."}
+    sources = result.time_sources or {}
+    return ", ".join(f"{short.get(k, k)} {n}" for k, n in sorted(sources.items(), key=lambda kv: -kv[1]))
 
 
 def _batch_summary(jobs: list[Job], results: dict[Job, Result], failed: dict[Job, str], out: Path) -> None:
@@ -119,12 +147,13 @@ def _batch_summary(jobs: list[Job], results: dict[Job, Result], failed: dict[Job
                     str(r.flagged),
                     noted,
                     str(r.cues),
+                    _times_short(r),
                     "ok" + (f", {doubt}" if doubt else ""),
                 ]
             )
         elif job in failed:
-            rows.append([job.label, "", "", "", "", "", f"failed: {failed[job]}"])
-    header = ["input", "words", "changes", "flagged", "notes", "cues", "status"]
+            rows.append([job.label, "", "", "", "", "", "", f"failed: {failed[job]}"])
+    header = ["input", "words", "changes", "flagged", "notes", "cues", "times", "status"]
     title = f"cleanup: {len(results)} done, {len(failed)} failed; outputs in {out}{os.sep}"
     terminal = sys.stdout.isatty()
     if terminal:
@@ -135,7 +164,7 @@ def _batch_summary(jobs: list[Job], results: dict[Job, Result], failed: dict[Job
     console.print(title, highlight=False, soft_wrap=True, markup=False)
     table = Table()
     for col in header:
-        table.add_column(col, justify="left" if col in ("input", "status", "notes") else "right", overflow="fold")
+        table.add_column(col, justify="left" if col in ("input", "status", "notes", "times") else "right", overflow="fold")
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))  # names may hold [brackets]: never markup
     console.print(table)

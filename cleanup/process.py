@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,10 @@ class Result:
     cues: int
     encoding: str = "utf-8"
     encoding_confidence: float = 1.0
+    time_sources: dict[str, int] | None = None
+    """How many cues have each source of times (``estimated``, ``source-cue``, ``source-word``, ``audio``)."""
+    too_fast: int = 0
+    """Cues still faster than the reading speed (timed inputs: no word is dropped to make them readable)."""
 
 
 @dataclass
@@ -103,6 +108,7 @@ def timing_options(options: Options) -> TimingOptions:
         wpm=options.wpm,
         duration_ms=duration,
         offset_ms=parse_time(options.start, options.fps) if options.start else 0,
+        keep_sound_tags=options.keep_sound_tags,
     )
 
 
@@ -140,6 +146,8 @@ def render(path: Path, options: Options, data: bytes | None = None) -> Rendered:
         cues=len(subs.cues),
         encoding=doc.encoding,
         encoding_confidence=doc.encoding_confidence,
+        time_sources=dict(Counter(c.source for c in subs.cues)),
+        too_fast=len(subs.too_fast),
     )
     return Rendered(texts, report, result)
 

@@ -146,3 +146,87 @@ def test_a_generated_youtube_file_keeps_every_word_once(tmp_path: Path) -> None:
     )
     score = json.loads(done.stdout)
     assert score["word_diffs"] == 0 and score["source_words"] == score["output_words"]
+
+
+def _ms(stamp: str) -> int:
+    h, m, s = stamp.replace(",", ".").split(":")
+    return round((int(h) * 3600 + int(m) * 60 + float(s)) * 1000)
+
+
+INTERVIEW = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Ann Lee>Welcome back to the show, it is good to see you.
+
+00:00:04.500 --> 00:00:06.000
+<v Bo Park>Thank you.
+
+00:00:06.100 --> 00:00:09.500
+<v Bo Park>It is a pleasure to be here with you today.
+
+00:00:12.000 --> 00:00:13.000
+[Applause]
+
+00:00:14.000 --> 00:00:11.000
+<v Ann Lee>So tell me where it all began.
+"""
+
+
+def test_cues_sit_on_their_words_and_say_where_their_times_came_from(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "interview.vtt"
+    src.write_text(INTERVIEW, encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "times:" in out and "from the input's cue times" in out
+    data = report(tmp_path / "o", "interview")
+    subs = data["subtitles"]
+    assert isinstance(subs, dict)
+    cues = subs["cues"]
+    assert {c["source"] for c in cues} == {"source-cue"} and all(0 < c["confidence"] <= 1 for c in cues)
+    assert subs["sources"] == {"source-cue": len(cues)}
+    assert _ms(cues[0]["start"]) >= 1000  # never before its first word
+    starts = [_ms(c["start"]) for c in cues]
+    ends = [_ms(c["end"]) for c in cues]
+    assert all(e2 > s2 >= e1 for e1, s2, e2 in zip(ends, starts[1:], ends[1:], strict=False))  # no overlap
+    assert data["speakers"] == ["Ann Lee", "Bo Park"]
+    (repair,) = data["repairs"]  # type: ignore[misc]
+    assert repair["kind"] == "timing" and "00:00:14.000 --> 00:00:11.000" in repair["before"]
+    vtt = (tmp_path / "o" / "interview.vtt").read_text(encoding="utf-8")
+    assert "<v Ann Lee>Welcome back" in vtt and "<v Bo Park>" in vtt
+    assert "[Applause]" not in vtt
+    prose = (tmp_path / "o" / "interview.txt").read_text(encoding="utf-8")
+    assert "\n\nThank you." in prose  # a new speaker starts a paragraph
+
+
+def test_sound_tags_show_only_when_asked(tmp_path: Path) -> None:
+    src = tmp_path / "interview.vtt"
+    src.write_text(INTERVIEW, encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "o"), "--keep-sound-tags"]) == 0
+    srt_text = (tmp_path / "o" / "interview.srt").read_text(encoding="utf-8")
+    assert "[Applause]" in srt_text
+    data = report(tmp_path / "o", "interview")
+    assert any(n["kind"] == "sound" and n["time"] == "00:00:12.000" for n in data["notes"])  # type: ignore[attr-defined]
+
+
+def test_speech_too_fast_to_read_keeps_every_word_and_is_listed(tmp_path: Path) -> None:
+    fast = "1\n00:00:01,000 --> 00:00:02,000\nThis is far too many words to read in a single second of speech time.\n"
+    src = tmp_path / "fast.srt"
+    src.write_text(fast, encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "o")]) == 0
+    data = report(tmp_path / "o", "fast")
+    assert data["output"]["words"] == 15  # type: ignore[index]
+    warnings = data["subtitles"]["reading_speed_warnings"]  # type: ignore[index]
+    assert warnings and all(_ms(w["start"]) >= 1000 for w in warnings)
+    assert all(_ms(c["end"]) <= 2000 + 1000 + 40 for c in data["subtitles"]["cues"])  # type: ignore[index]
+
+
+def test_short_sentences_share_a_cue() -> None:
+    from cleanup.subtitles import TimingOptions, make_subtitles
+    from cleanup.subtitles.rules import preset
+
+    doc = clean(
+        read_text(caption("Significant?", "Check.", "Concrete?", "Yes.", "And then we went on to the next part of the plan.")), Context()
+    ).doc
+    subs = make_subtitles(doc, preset("netflix"), TimingOptions())
+    texts = [" / ".join(c.lines) for c in subs.cues]
+    assert texts[:2] == ["Significant? Check.", "Concrete? Yes."]

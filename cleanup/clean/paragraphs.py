@@ -209,7 +209,14 @@ def paragraphs(doc: Document, ctx: Context) -> StageResult:
         for k, (s, _) in enumerate(sents)
         if not doc.tokens[s].text.startswith("(") and not (inside[s] and not doc.tokens[s].text.startswith(('"', "\u201c")))
     }
-    breaks = choose_breaks(gap_depths(bags), max(ctx.max_paragraph_sentences, 2 * MIN_SENTENCES), allowed)
+    # a new speaker's turn always starts a paragraph; within each turn, the text decides
+    turns = [k for k, (s, _) in enumerate(sents) if k and doc.tokens[s].speaker != doc.tokens[s - 1].speaker]
+    depths = gap_depths(bags)
+    breaks: list[int] = []
+    longest = max(ctx.max_paragraph_sentences, 2 * MIN_SENTENCES)
+    for lo, hi in pairwise([0, *turns, len(sents)]):
+        inner = choose_breaks(depths[lo : hi - 1], longest, {k - lo for k in allowed if lo <= k < hi})
+        breaks.extend([lo, *(lo + b for b in inner)] if lo else [lo + b for b in inner])
     starts = {0} | {sents[b][0] for b in breaks}
     tokens = [replace(t, paragraph_start=True) if i in starts else t for i, t in enumerate(doc.tokens)]  # copies only what changes
     changes: list[Change] = []

@@ -22,6 +22,7 @@ A sentence gets a full stop, or a question mark when it opens as a question does
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import statistics
 from dataclasses import replace
@@ -37,6 +38,9 @@ MAX_WORDS = 35
 PAUSE_UNIT_MS = 250.0
 """A pause this much longer than the words need counts one point towards a sentence end."""
 THRESHOLD = 1.0
+SURE = 4.0
+"""A gap this strong ends a sentence however short."""
+MIN_SENTENCE = 3
 
 CANNOT_END = frozenset(
     """a an the of to in on at for with from by into onto about over under between through during without within
@@ -119,7 +123,16 @@ def _boundaries(cores: list[str], pauses: list[float]) -> set[int]:
 
     lex = get_lexicon()
     scores = [_gap_score(cores[i], cores[i + 1], pauses[i], lex.bigram_zipf(cores[i], cores[i + 1])) for i in range(len(cores) - 1)]
-    ends = {i for i, s in enumerate(scores) if s > THRESHOLD}
+    # the strongest ends first; one that would leave a sentence of fewer than MIN_SENTENCE words (a
+    # list read out with pauses: "english french german") is taken only on a long pause
+    taken: list[int] = []  # sorted
+    for i in sorted((i for i, s in enumerate(scores) if s > THRESHOLD), key=lambda i: -scores[i]):
+        k = bisect.bisect_left(taken, i)
+        before = taken[k - 1] if k else -1
+        after = taken[k] if k < len(taken) else len(cores) - 1
+        if scores[i] >= SURE or (i - before >= MIN_SENTENCE and after - i >= MIN_SENTENCE):
+            taken.insert(k, i)
+    ends = set(taken)
     # split sentences that run too long at their best gap, again and again
     todo = [(0, len(cores))]
     while todo:

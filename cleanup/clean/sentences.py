@@ -206,9 +206,11 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
     changes: list[Change] = []
     flags: list[Flag] = []
     n = len(tokens)
-    # 1. where sentences end
+    # 1. where sentences end (a turn of another speaker ends the sentence before it, as a bare cue end does)
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < n else None
+        if nxt is not None and nxt.speaker != tok.speaker and tok.boundary != BARE:
+            tok = tokens[i] = replace(tok, boundary=BARE)
         if tok.boundary in (BARE, EOL) or nxt is None:
             end, new_text, reason = _resolve_end(tokens, i)
             if new_text is not None:

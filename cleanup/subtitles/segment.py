@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from cleanup.model import Document, Token, split_affixes
 from cleanup.subtitles.rules import SubtitleRules
@@ -58,6 +58,11 @@ class Cue:
     start: int = 0
     end: int = 0
     source: str = "estimated"
+    """Where its times came from: ``estimated``, ``source-cue``, ``source-word`` or ``audio``."""
+    confidence: float = 0.3
+    """How sure its times are, 0-1 (times estimated from the speech rate: 0.3)."""
+    speaker: str | None = None
+    """Who speaks, when the input said (the VTT writes it as a voice tag)."""
 
     @property
     def text(self) -> str:
@@ -111,19 +116,34 @@ class Widths:
         return self.prefix[j] - self.prefix[i] + (j - i - 1)
 
 
+STRONG_PAUSE_MS = 300.0
+"""A pause this long in the speech is a strong boundary: the best place for a cue to end."""
+
+
 class Gaps:
     """``break_penalty`` of the gap before each token, each worked out once: the dynamic programme
-    weighs the same gap for many cues and many line layouts."""
+    weighs the same gap for many cues and many line layouts. With the speech's real pauses (a
+    timed input), a pause of ``STRONG_PAUSE_MS`` or more makes a gap nearly as good as a full
+    stop, a shorter one somewhat better; a pause after a word that cannot end a phrase ("the")
+    is a hesitation, and changes nothing."""
 
-    def __init__(self, tokens: Sequence[Token]) -> None:
+    def __init__(self, tokens: Sequence[Token], pauses: Sequence[float] | None = None) -> None:
         self.tokens = tokens
+        self.pauses = pauses
         self.cache: list[float | None] = [None] * len(tokens)
 
     def __call__(self, k: int) -> float:
         """The penalty of a break between tokens ``k - 1`` and ``k``."""
         found = self.cache[k]
         if found is None:
-            found = self.cache[k] = break_penalty(self.tokens[k - 1], self.tokens[k])
+            found = break_penalty(self.tokens[k - 1], self.tokens[k])
+            if self.pauses is not None and found < NEVER * 0.8:
+                pause = self.pauses[k - 1]
+                if pause >= STRONG_PAUSE_MS:
+                    found = min(found, 0.2)
+                elif pause >= STRONG_PAUSE_MS / 2:
+                    found *= 0.7
+            self.cache[k] = found
         return found
 
 
@@ -255,15 +275,54 @@ def _emphasis_state(word: str, opened: bool) -> bool:
     return opened
 
 
-def segment(doc: Document, rules: SubtitleRules, speech_ms: Sequence[float]) -> list[Cue]:
-    """Cut the whole document into cues (times are set by the timer)."""
-    cues: list[Cue] = []
+def segment(doc: Document, rules: SubtitleRules, speech_ms: Sequence[float], pauses: Sequence[float] | None = None) -> list[Cue]:
+    """Cut the whole document into cues (times are set by the timer). ``pauses``: the real pause
+    after each token, when the input timed its words."""
     tokens = doc.tokens
     widths = Widths(tokens)
-    gaps = Gaps(tokens)
+    gaps = Gaps(tokens, pauses)
     emphasis = emphasis_before(tokens)
+    spans: list[tuple[int, int, list[int], bool]] = []  # first, last, line starts, a whole sentence
     for a, b in doc.sentences():
-        for first, last, starts in cut_sentence(tokens, a, b, speech_ms, rules, widths, gaps):
-            lines = italicise(tokens, first, last, _render_lines(tokens, starts, last), emphasis[first])
-            cues.append(Cue(first, last, lines))
-    return cues
+        cut = cut_sentence(tokens, a, b, speech_ms, rules, widths, gaps)
+        spans.extend((first, last, starts, len(cut) == 1) for first, last, starts in cut)
+    spans = _share_short_sentences(spans, tokens, speech_ms, rules, widths)
+    return [
+        Cue(
+            first, last, italicise(tokens, first, last, _render_lines(tokens, starts, last), emphasis[first]), speaker=tokens[first].speaker
+        )
+        for first, last, starts, _ in spans
+    ]
+
+
+def _share_short_sentences(
+    spans: list[tuple[int, int, list[int], bool]], tokens: Sequence[Token], speech_ms: Sequence[float], rules: SubtitleRules, widths: Widths
+) -> list[tuple[int, int, list[int], bool]]:
+    """Two whole sentences, one of them too short to stay on screen alone ("Significant?" "Check."),
+    share a cue when each fits on a line of its own (or both on one), the same person speaks both,
+    and the cue stays within the longest duration: no one-word cue flashes by."""
+    spoken = list(accumulate(speech_ms, initial=0.0))
+    out: list[tuple[int, int, list[int], bool]] = []
+    for span in spans:
+        if out:
+            a_first, a_last, _, a_whole = out[-1]
+            b_first, b_last, _, b_whole = span
+            short = min(spoken[a_last] - spoken[a_first], spoken[b_last] - spoken[b_first]) < rules.min_duration_ms
+            together = spoken[b_last] - spoken[a_first]
+            if (
+                a_whole
+                and b_whole
+                and short
+                and a_last == b_first
+                and not tokens[b_first].paragraph_start
+                and tokens[a_first].speaker == tokens[b_first].speaker
+                and together <= rules.max_duration_ms
+            ):
+                if widths(a_first, b_last) <= rules.max_chars_per_line:
+                    out[-1] = (a_first, b_last, [a_first], True)
+                    continue
+                if rules.max_lines >= 2 and widths(a_first, a_last) <= rules.max_chars_per_line >= widths(b_first, b_last):
+                    out[-1] = (a_first, b_last, [a_first, b_first], True)
+                    continue
+        out.append(span)
+    return out

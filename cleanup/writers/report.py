@@ -34,22 +34,40 @@ def note_word_index(doc: Document, offset: int, prefix: list[int] | None = None)
     return prefix[doc.first_token_from(offset)]
 
 
+TIMES = {
+    "estimated": "estimated from the speech rate",
+    "source-cue": "from the input's cue times, shared among each cue's words by syllables",
+    "source-word": "from the input's own word times",
+    "audio": "aligned to the narration",
+}
+
+
 def subtitles_section(subs: Subtitles) -> dict[str, Any]:
     from cleanup.subtitles.check import summary
     from cleanup.subtitles.rules import format_vtt
 
-    return {
+    sources = Counter(c.source for c in subs.cues)
+    section: dict[str, Any] = {
         "rules": asdict(subs.rules),
-        "times": "estimated from speech rate",
+        "times": "estimated from speech rate"
+        if not subs.timed_input
+        else "; ".join(f"{n} cues {TIMES.get(k, k)}" for k, n in sources.items()),
         "wpm": round(subs.wpm, 1),
         "wpm_overall": subs.overall_wpm(),
         "offset": format_vtt(subs.offset_ms),
         "check": summary(subs.timed(), subs.violations),
-        "cues": [
-            {"index": n, "start": format_vtt(c.start), "end": format_vtt(c.end), "source": c.source, "words": [c.first, c.last]}
-            for n, c in enumerate(subs.cues, start=1)
-        ],
     }
+    if subs.timed_input:
+        section["sources"] = dict(sorted(sources.items()))
+        section["reading_speed_warnings"] = [
+            {"index": k + 1, "start": format_vtt(subs.cues[k].start), "text": " / ".join(subs.cues[k].lines)} for k in subs.too_fast
+        ]
+    section["cues"] = [
+        {"index": n, "start": format_vtt(c.start), "end": format_vtt(c.end), "source": c.source, "words": [c.first, c.last]}
+        | ({"confidence": c.confidence} if subs.timed_input else {})
+        for n, c in enumerate(subs.cues, start=1)
+    ]
+    return section
 
 
 def build_report(
@@ -117,6 +135,14 @@ def build_report(
             for n, t in zip(doc.notes, note_times, strict=True)
         ],
     }
+    speakers = list(dict.fromkeys(t.speaker for t in doc.tokens if t.speaker))
+    if speakers:
+        report["speakers"] = speakers
+    if doc.repairs:
+        report["repairs"] = [
+            {"kind": r.kind, "before": r.before, "after": r.after, "position": position(doc, r.span), "reason": r.reason}
+            for r in doc.repairs
+        ]
     if subs is not None:
         report["subtitles"] = subtitles_section(subs)
     return report

@@ -24,6 +24,9 @@ def render_vtt(cues: Sequence[Cue], notes: Sequence[tuple[str, str, int]] = (), 
         while k < len(pending) and pending[k][2] <= cue.start:
             blocks.append(_note_block(*pending[k]))
             k += 1
-        blocks.append(f"{n}\n{format_vtt(cue.start)} --> {format_vtt(cue.end)}\n" + "\n".join(cue.lines))
+        lines = list(cue.lines)
+        if cue.speaker and lines:  # the input's speaker, as a voice tag (players may show or style it)
+            lines[0] = f"<v {' '.join(cue.speaker.replace('>', '').split())}>{lines[0]}"
+        blocks.append(f"{n}\n{format_vtt(cue.start)} --> {format_vtt(cue.end)}\n" + "\n".join(lines))
     blocks.extend(_note_block(*note) for note in pending[k:])
     return "\n\n".join(blocks) + "\n"

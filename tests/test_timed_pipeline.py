@@ -230,3 +230,62 @@ def test_short_sentences_share_a_cue() -> None:
     subs = make_subtitles(doc, preset("netflix"), TimingOptions())
     texts = [" / ".join(c.lines) for c in subs.cues]
     assert texts[:2] == ["Significant? Check.", "Concrete? Yes."]
+
+
+def test_a_second_run_on_our_own_subtitles_changes_nothing(tmp_path: Path) -> None:
+    src = tmp_path / "interview.vtt"
+    src.write_text(INTERVIEW, encoding="utf-8")
+    yt = tmp_path / "yt.vtt"
+    yt.write_text(yt_doc(_timed(SPOKEN)), encoding="utf-8")
+    assert main(["run", str(src), str(yt), "--out", str(tmp_path / "one")]) == 0
+    again = tmp_path / "again"
+    again.mkdir()
+    for stem in ("interview", "yt"):
+        for ext in ("srt", "vtt"):
+            (again / f"{stem}-{ext}.{ext}").write_bytes((tmp_path / "one" / f"{stem}.{ext}").read_bytes())
+    assert main(["run", str(again), "--out", str(tmp_path / "two")]) == 0
+    for stem in ("interview", "yt"):
+        for ext in ("srt", "vtt"):
+            first = (tmp_path / "one" / f"{stem}.{ext}").read_text(encoding="utf-8")
+            second = (tmp_path / "two" / f"{stem}-{ext}.{ext}").read_text(encoding="utf-8")
+            if ext == "vtt":  # the header names the input's title
+                first, second = first.split("\n", 1)[1], second.split("\n", 1)[1]
+            assert second == first, f"{stem}.{ext} changed on a second run"
+
+
+def test_timed_inputs_that_would_share_outputs_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "talks"
+    folder.mkdir()
+    (folder / "talk.srt").write_text(SRT, encoding="utf-8")
+    (folder / "talk.vtt").write_text(INTERVIEW, encoding="utf-8")
+    assert main(["run", str(folder), "--out", str(tmp_path / "o")]) == 2
+    assert "would both write" in capsys.readouterr().err
+    (folder / "talk.vtt").rename(folder / "talk.en.vtt")
+    assert main(["run", str(folder), "--out", str(tmp_path / "o")]) == 0
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == sorted(
+        f"{stem}.{ext}" for stem in ("talk", "talk.en") for ext in ("report.json", "srt", "txt", "vtt")
+    )
+
+
+def test_a_timestamp_that_does_not_parse_is_one_line_with_its_line_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "bad.srt"
+    src.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello there.\n\n2\n00:00:03,000 --> 00:00:99,000\nAgain.\n", encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"cleanup: {src}: line 6: ") and "timestamp" in err
+    assert list((tmp_path / "o").iterdir()) == []
+
+
+def test_two_speakers_short_turns_share_a_cue_with_hyphens(tmp_path: Path) -> None:
+    src = tmp_path / "quick.vtt"
+    src.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:01.400\n<v Ann>Ready?\n\n00:00:01.450 --> 00:00:01.800\n<v Bo>Yes.\n\n"
+        "00:00:02.500 --> 00:00:05.000\n<v Ann>Then we start with the first question of the night.\n",
+        encoding="utf-8",
+    )
+    assert main(["run", str(src), "--out", str(tmp_path / "o")]) == 0
+    vtt = (tmp_path / "o" / "quick.vtt").read_text(encoding="utf-8")
+    assert "<v Ann>- Ready?\n<v Bo>- Yes.\n" in vtt
+    srt_text = (tmp_path / "o" / "quick.srt").read_text(encoding="utf-8")
+    assert "- Ready?\n- Yes.\n" in srt_text
+    assert main(["check", str(tmp_path / "o" / "quick.srt")]) == 0

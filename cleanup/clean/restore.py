@@ -194,14 +194,24 @@ def restore(doc: Document, ctx: Context) -> StageResult:
 
 
 def _capitals(tokens: list[Token], changes: list[Change]) -> list[Token]:
+    """``I``; names Harper's dictionary knows only capitalised; and two words side by side that no
+    dictionary knows at all ("mordehai milgrom"): a first and a last name, far more often than two
+    rare words in a row. A lone unknown word ("kiloparsecs") keeps its case."""
     from cleanup.clean.lexicon import get_lexicon
 
     lowers = {t.core for t in tokens if t.core.isalpha() and t.core.islower() and len(t.core) > 1}
     lex = get_lexicon()
     unknown = lowers - lex.harper_known(lowers)
     names = {w for w in unknown if w.capitalize() in lex.harper_known({w.capitalize() for w in unknown})}
+    strange = {w for w in unknown - names if not lex.is_word(w)}
+    paired: set[int] = set()
+    for i in range(len(tokens) - 1):
+        a, b = tokens[i].core, tokens[i + 1].core
+        if (a in strange or a in names) and (b in strange or b in names) and (a in strange or b in strange):
+            if not split_affixes(tokens[i].text)[2]:  # "milgrom, mond": a comma parts them
+                paired.update((i, i + 1))
     out = []
-    for tok in tokens:
+    for k, tok in enumerate(tokens):
         lead, core, trail = split_affixes(tok.text)
         key = core.lower().replace("\u2019", "'")
         fixed = None
@@ -211,9 +221,12 @@ def _capitals(tokens: list[Token], changes: list[Change]) -> list[Token]:
         elif core in names:
             fixed = core.capitalize()
             why = f"a name: Harper's dictionary knows '{fixed}' only with a capital"
+        elif k in paired and core.islower():
+            fixed = core.capitalize()
+            why = "two words side by side that no dictionary knows: a name"
         if fixed and fixed != core:
             new = lead + fixed + trail
-            changes.append(change_for(tok, "capitalisation", new, why, STAGE, 0.8))
+            changes.append(change_for(tok, "capitalisation", new, why, STAGE, 0.6 if k in paired else 0.8))
             tok = replace(tok, text=new)
         out.append(tok)
     return out

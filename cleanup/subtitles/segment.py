@@ -63,6 +63,8 @@ class Cue:
     """How sure its times are, 0-1 (times estimated from the speech rate: 0.3)."""
     speaker: str | None = None
     """Who speaks, when the input said (the VTT writes it as a voice tag)."""
+    voices: tuple[str | None, ...] = ()
+    """A dialogue cue's speaker of each line (two people, a hyphen before each line); empty otherwise."""
 
     @property
     def text(self) -> str:
@@ -282,47 +284,73 @@ def segment(doc: Document, rules: SubtitleRules, speech_ms: Sequence[float], pau
     widths = Widths(tokens)
     gaps = Gaps(tokens, pauses)
     emphasis = emphasis_before(tokens)
-    spans: list[tuple[int, int, list[int], bool]] = []  # first, last, line starts, a whole sentence
+    spans: list[Span] = []
     for a, b in doc.sentences():
         cut = cut_sentence(tokens, a, b, speech_ms, rules, widths, gaps)
-        spans.extend((first, last, starts, len(cut) == 1) for first, last, starts in cut)
-    spans = _share_short_sentences(spans, tokens, speech_ms, rules, widths)
-    return [
-        Cue(
-            first, last, italicise(tokens, first, last, _render_lines(tokens, starts, last), emphasis[first]), speaker=tokens[first].speaker
-        )
-        for first, last, starts, _ in spans
-    ]
+        spans.extend(Span(first, last, starts, len(cut) == 1) for first, last, starts in cut)
+    spans = _share_short_sentences(spans, tokens, speech_ms, rules, widths, pauses)
+    cues = []
+    for span in spans:
+        lines = italicise(tokens, span.first, span.last, _render_lines(tokens, span.starts, span.last), emphasis[span.first])
+        voices: tuple[str | None, ...] = ()
+        if span.dialogue:  # two speakers in one cue: a leading hyphen on each line (the Netflix convention)
+            lines = tuple(f"- {line}" for line in lines)
+            voices = tuple(tokens[k].speaker for k in span.starts)
+        cues.append(Cue(span.first, span.last, lines, speaker=tokens[span.first].speaker, voices=voices))
+    return cues
+
+
+@dataclass
+class Span:
+    """A cue before it is rendered: tokens [first, last), where its lines start, whether it is one
+    whole sentence, and whether it holds two speakers' sentences (a dialogue cue)."""
+
+    first: int
+    last: int
+    starts: list[int]
+    whole: bool
+    dialogue: bool = False
 
 
 def _share_short_sentences(
-    spans: list[tuple[int, int, list[int], bool]], tokens: Sequence[Token], speech_ms: Sequence[float], rules: SubtitleRules, widths: Widths
-) -> list[tuple[int, int, list[int], bool]]:
+    spans: list[Span],
+    tokens: Sequence[Token],
+    speech_ms: Sequence[float],
+    rules: SubtitleRules,
+    widths: Widths,
+    pauses: Sequence[float] | None = None,
+) -> list[Span]:
     """Two whole sentences, one of them too short to stay on screen alone ("Significant?" "Check."),
-    share a cue when each fits on a line of its own (or both on one), the same person speaks both,
-    and the cue stays within the longest duration: no one-word cue flashes by."""
+    share a cue when each fits on a line of its own (or, said by the same person, both on one line)
+    and the cue stays within the longest duration: no one-word cue flashes by. When two named
+    speakers say them, each line starts with a hyphen; a new paragraph of one speaker is kept apart."""
     spoken = list(accumulate(speech_ms, initial=0.0))
-    out: list[tuple[int, int, list[int], bool]] = []
+
+    def said(x: Span) -> float:  # how long the sentence is spoken (a real pause after it not counted)
+        return spoken[x.last] - spoken[x.first] - (pauses[x.last - 1] if pauses is not None else 0.0)
+
+    out: list[Span] = []
     for span in spans:
         if out:
-            a_first, a_last, _, a_whole = out[-1]
-            b_first, b_last, _, b_whole = span
-            short = min(spoken[a_last] - spoken[a_first], spoken[b_last] - spoken[b_first]) < rules.min_duration_ms
-            together = spoken[b_last] - spoken[a_first]
+            a, b = out[-1], span
+            short = min(said(a), said(b)) < rules.min_duration_ms
+            who_a, who_b = tokens[a.first].speaker, tokens[b.first].speaker
+            two = who_a != who_b and who_a is not None and who_b is not None
             if (
-                a_whole
-                and b_whole
+                a.whole
+                and b.whole
+                and not a.dialogue
                 and short
-                and a_last == b_first
-                and not tokens[b_first].paragraph_start
-                and tokens[a_first].speaker == tokens[b_first].speaker
-                and together <= rules.max_duration_ms
+                and a.last == b.first
+                and (two or not tokens[b.first].paragraph_start)
+                and spoken[b.last] - spoken[a.first] - (pauses[b.last - 1] if pauses is not None else 0.0) <= rules.max_duration_ms
             ):
-                if widths(a_first, b_last) <= rules.max_chars_per_line:
-                    out[-1] = (a_first, b_last, [a_first], True)
+                if not two and widths(a.first, b.last) <= rules.max_chars_per_line:
+                    out[-1] = Span(a.first, b.last, [a.first], True)
                     continue
-                if rules.max_lines >= 2 and widths(a_first, a_last) <= rules.max_chars_per_line >= widths(b_first, b_last):
-                    out[-1] = (a_first, b_last, [a_first, b_first], True)
+                dash = 2 if two else 0
+                if rules.max_lines >= 2 and max(widths(a.first, a.last), widths(b.first, b.last)) + dash <= rules.max_chars_per_line:
+                    out[-1] = Span(a.first, b.last, [a.first, b.first], True, dialogue=two)
                     continue
         out.append(span)
     return out

@@ -51,6 +51,8 @@ class WordClock:
     """Start, end and the pause after each token (ms, before any ``--start`` offset)."""
     sources: tuple[str, ...]
     confidence: tuple[float, ...]
+    cue_end: tuple[bool, ...] = ()
+    """Whether each token's end is the end of its source cue (which holds the source's own hold)."""
 
 
 def has_times(tokens: Sequence[Token]) -> bool:
@@ -65,6 +67,7 @@ def word_clock(tokens: Sequence[Token]) -> WordClock:
     ends: list[float] = [math.nan] * n
     sources: list[str] = ["estimated"] * n
     conf: list[float] = [0.3] * n
+    cue_end = [False] * n
     for k, tok in enumerate(tokens):
         if tok.time is None or tok.time_source not in TIMED_SOURCES:
             continue
@@ -76,16 +79,19 @@ def word_clock(tokens: Sequence[Token]) -> WordClock:
         elif tok.time_source == "audio":
             conf[k] = 0.85
         else:  # interpolated inside its source cue: exact at the cue's edges
-            edge = (k == 0 or tokens[k - 1].cue != tok.cue) or (k == n - 1 or tokens[k + 1].cue != tok.cue)
+            last = k == n - 1 or tokens[k + 1].cue != tok.cue
+            edge = (k == 0 or tokens[k - 1].cue != tok.cue) or last
             conf[k] = 0.9 if edge else 0.6
+            cue_end[k] = last
     _fill_gaps(starts, ends)
-    for k in range(n):  # times only move forward; a word is not shown through a silence after it
+    for k in range(n):  # times only move forward; a word timed to the next word's start is not shown through a silence
         if k:
             starts[k] = max(starts[k], starts[k - 1])
-        cap = starts[k] + max(MIN_WORD_MS, WORD_MS_PER_SYLLABLE * syllables(tokens[k].core) + 100.0)
-        ends[k] = max(starts[k], min(ends[k], cap))
+        if sources[k] == "source-word":
+            ends[k] = min(ends[k], starts[k] + max(MIN_WORD_MS, WORD_MS_PER_SYLLABLE * syllables(tokens[k].core) + 100.0))
+        ends[k] = max(starts[k], ends[k])
     pauses = [max(0.0, starts[k + 1] - ends[k]) if k + 1 < n else 0.0 for k in range(n)]
-    return WordClock(Speech(tuple(starts), tuple(ends), tuple(pauses)), tuple(sources), tuple(conf))
+    return WordClock(Speech(tuple(starts), tuple(ends), tuple(pauses)), tuple(sources), tuple(conf), tuple(cue_end))
 
 
 def _fill_gaps(starts: list[float], ends: list[float]) -> None:
@@ -127,7 +133,8 @@ def time_from_words(cues: Sequence[Cue], clock: WordClock, rules: SubtitleRules,
         if prev_end is not None:
             start = max(start, prev_end + gap)
         last_word = offset_ms + speech.ends[cue.last - 1]
-        natural = up(last_word + HOLD_MS)
+        # a source cue's end already holds what its author chose: our own output reads back unchanged
+        natural = up(last_word + (0.0 if clock.cue_end and clock.cue_end[cue.last - 1] else HOLD_MS))
         hold_limit = up(last_word + MAX_HOLD_MS)
         room = first_word[k + 1] - gap if k + 1 < len(cues) else hold_limit
         limit = min(room, hold_limit, start + max_dur)

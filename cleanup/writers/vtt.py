@@ -25,8 +25,10 @@ def render_vtt(cues: Sequence[Cue], notes: Sequence[tuple[str, str, int]] = (), 
             blocks.append(_note_block(*pending[k]))
             k += 1
         lines = list(cue.lines)
-        if cue.speaker and lines:  # the input's speaker, as a voice tag (players may show or style it)
-            lines[0] = f"<v {' '.join(cue.speaker.replace('>', '').split())}>{lines[0]}"
+        voices = list(cue.voices) if cue.voices else [cue.speaker] + [None] * (len(lines) - 1)
+        for m, who in enumerate(voices[: len(lines)]):  # the input's speakers, as voice tags
+            if who:
+                lines[m] = f"<v {' '.join(who.replace('>', '').split())}>{lines[m]}"
         blocks.append(f"{n}\n{format_vtt(cue.start)} --> {format_vtt(cue.end)}\n" + "\n".join(lines))
     blocks.extend(_note_block(*note) for note in pending[k:])
     return "\n\n".join(blocks) + "\n"

@@ -72,12 +72,17 @@ def test_every_core_writes_what_one_process_writes(
     assert "4 done, 1 failed" in captured.out
 
 
-def test_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
-    folder = tmp_path / "talks"
+def seed_copies(folder: Path, count: int) -> Path:
+    """A folder of ``count`` copies of the seed: a batch that takes a while."""
     folder.mkdir()
     text = SEED.read_text(encoding="utf-8")
-    for k in range(6):
+    for k in range(count):
         (folder / f"t{k}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
+    folder = seed_copies(tmp_path / "talks", 6)
     out = tmp_path / "o"
     proc = subprocess.Popen(
         [*cmd(), "run", str(folder), "--out", str(out), "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -157,11 +162,7 @@ def test_a_worker_that_dies_fails_its_input_alone(tmp_path: Path) -> None:
 
 
 def test_workers_stop_when_their_parent_is_killed_outright(tmp_path: Path) -> None:
-    folder = tmp_path / "talks"
-    folder.mkdir()
-    text = SEED.read_text(encoding="utf-8")
-    for k in range(4):
-        (folder / f"t{k}.txt").write_text(text, encoding="utf-8")
+    folder = seed_copies(tmp_path / "talks", 4)
     proc = subprocess.Popen(
         [*cmd(), "run", str(folder), "--out", str(tmp_path / "o"), "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from cleanup.plan import Job
     from cleanup.process import Options, Result
     from cleanup.run import Outcome, Runner
+    from cleanup.subtitles.rules import SubtitleRules
 
 app = typer.Typer(
     add_completion=False,
@@ -93,6 +94,8 @@ def _single_summary(job: Job, result: Result) -> None:
         review.append(_plural(len(result.notes), "note") + f" removed ({_note_times(result)})")
     else:
         review.append("no notes removed")
+    if result.repairs:
+        review.append(_plural(result.repairs, "timing repair") + " of the input")
     doubt = _encoding_doubt(result)
     if doubt:
         review.append(doubt + ": check accented letters and quotes")
@@ -148,7 +151,12 @@ def _batch_summary(jobs: list[Job], results: dict[Job, Result], failed: dict[Job
                     noted,
                     str(r.cues),
                     _times_short(r),
-                    "ok" + (f", {doubt}" if doubt else ""),
+                    ", ".join(
+                        ["ok"]
+                        + ([_plural(r.repairs, "timing repair")] if r.repairs else [])
+                        + ([f"{r.too_fast} too fast to read"] if r.too_fast else [])
+                        + ([doubt] if doubt else [])
+                    ),
                 ]
             )
         elif job in failed:
@@ -170,6 +178,9 @@ def _batch_summary(jobs: list[Job], results: dict[Job, Result], failed: dict[Job
     console.print(table)
     flagged = sum(r.flagged for r in results.values())
     removed = sum(len(r.notes) for r in results.values())
+    repaired = sum(r.repairs for r in results.values())
+    if repaired:
+        print(f"timing repairs: {repaired} in {sum(1 for r in results.values() if r.repairs)} inputs (listed in their reports)")
     print(
         f"to review: {_plural(flagged, 'doubt')} flagged and {_plural(removed, 'note')} removed; every change is in the .report.json files"
     )
@@ -202,7 +213,7 @@ def run(
         str | None,
         typer.Option(
             "--from",
-            help="The inputs' format: srt, webvtt, youtube, show-transcript, caption-paste or plain [default: from the content].",
+            help="The inputs' format: srt, webvtt, youtube, show-transcript, caption-paste or plain (default: from the content).",
             show_default=False,
         ),
     ] = None,
@@ -210,7 +221,7 @@ def run(
     keep_sound_tags: Annotated[bool, typer.Option("--keep-sound-tags", help="Keep [Music], [Applause] ... in the subtitles.")] = False,
     jobs_n: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Worker processes for a batch [default: all cores].", show_default=False),
+        typer.Option("--jobs", "-j", min=1, help="Worker processes for a batch (default: all cores).", show_default=False),
     ] = None,
     cluster: Annotated[
         str | None, typer.Option("--cluster", help="Run on a Dask cluster: the scheduler's address, tcp://HOST:8786.", show_default=False)
@@ -335,6 +346,13 @@ def _run_jobs(jobs: list[Job], options: Options, debug: bool, workers: int = 1, 
                         break
             _batch_summary(jobs, results, failed, options.out_dir)
         runner.close(abort=stop_run)
+        timed = sum(1 for r in results.values() if r.timed)
+        given = [name for name, on in (("--wpm", options.wpm != DEFAULT_WPM), ("--duration", options.duration is not None)) if on]
+        if timed and given:
+            _err(
+                f"note: {' and '.join(given)} apply to inputs without times; "
+                f"{_plural(timed, 'timed input')} kept {'its' if timed == 1 else 'their'} own times"
+            )
     except KeyboardInterrupt as exc:
         if runner is not None:
             with signals_held():
@@ -352,11 +370,32 @@ def _run_jobs(jobs: list[Job], options: Options, debug: bool, workers: int = 1, 
     return 1 if failed or stop_run else 0
 
 
+def _rules_for(path: Path, preset_name: str | None, fps: float | None) -> SubtitleRules:
+    """The rules to check a file against: the preset given, else the one its report (a file this
+    tool wrote) records, else netflix."""
+    from cleanup.plan import read_report
+    from cleanup.subtitles.rules import preset
+
+    if preset_name is None:
+        report = read_report(path.with_suffix(""))
+        rules = report.get("subtitles", {}).get("rules", {}) if report else {}
+        if isinstance(rules, dict) and isinstance(rules.get("name"), str):
+            return preset(rules["name"], fps or float(rules.get("fps", 25.0)))
+    return preset(preset_name or "netflix", fps or 25.0)
+
+
 @app.command()
 def check(
     files: Annotated[list[Path], typer.Argument(help="SRT or WebVTT files, or folders of them.", show_default=False)],
-    preset_name: Annotated[str, typer.Option("--preset", help="Subtitle rules: netflix, bbc or vertical.")] = "netflix",
-    fps: Annotated[float, typer.Option("--fps", min=1, max=240, help="Frame rate for the gap rule.")] = 25.0,
+    preset_name: Annotated[
+        str | None,
+        typer.Option(
+            "--preset", help="Subtitle rules: netflix, bbc or vertical (default: the preset a file's report records, else netflix)."
+        ),
+    ] = None,
+    fps: Annotated[
+        float | None, typer.Option("--fps", min=1, max=240, help="Frame rate for the gap rule (default: 25, or the report's).")
+    ] = None,
 ) -> None:
     """Lint subtitle files against the broadcast rules: exit 1 when a rule is broken, 2 when a file cannot be read."""
     from rich.console import Console
@@ -364,10 +403,10 @@ def check(
     from rich.text import Text
 
     from cleanup.subtitles.check import check_cues, read_subtitles
-    from cleanup.subtitles.rules import format_srt, preset
+    from cleanup.subtitles.rules import format_srt
 
     try:
-        rules = preset(preset_name, fps)
+        _rules_for(Path("-"), preset_name or "netflix", fps)
     except CleanupError as exc:
         _err(exc.message)
         raise typer.Exit(2) from None
@@ -387,20 +426,24 @@ def check(
             paths.extend(found)
         else:
             paths.append(given)
-    broken = unreadable = False
-    console = Console()
+    unreadable = 0
+    totals = [0, 0, 0]  # files with errors, errors, warnings
+    console = Console(soft_wrap=True)
     for path in paths:
         try:
             cues = read_subtitles(path)
         except CleanupError as exc:
             _err(f"{exc.path}: {exc.message}")
-            unreadable = True
+            unreadable += 1
             continue
+        rules = _rules_for(path, preset_name, fps)
         found_v = check_cues(cues, rules)
         errors = [v for v in found_v if v.severity == "error"]
-        broken = broken or bool(errors)
+        totals[0] += bool(errors)
+        totals[1] += len(errors)
+        totals[2] += len(found_v) - len(errors)
         if not found_v:
-            console.print(Text(f"{path}: {len(cues)} cues, no violations of the {rules.name} rules"), soft_wrap=True)
+            console.print(Text(f"{path}: {len(cues)} cues, no violations of the {rules.name} rules"))
             continue
         by_index = {c.index: c for c in cues}  # each violation with its cue's line and start time, to find it
         console.print(
@@ -421,9 +464,16 @@ def check(
                 v.severity,
             )
         console.print(table)
+    if len(paths) > 1:
+        console.print(
+            Text(
+                f"checked {len(paths) - unreadable} of {len(paths)} files: {totals[0]} with violations "
+                f"({totals[1]} in all), {totals[2]} warnings" + (f", {unreadable} unreadable" if unreadable else "")
+            )
+        )
     if unreadable or not paths:
         raise typer.Exit(2)
-    if broken:
+    if totals[1]:
         raise typer.Exit(1)
 
 

@@ -70,6 +70,10 @@ class Result:
     """How many cues have each source of times (``estimated``, ``source-cue``, ``source-word``, ``audio``)."""
     too_fast: int = 0
     """Cues still faster than the reading speed (timed inputs: no word is dropped to make them readable)."""
+    repairs: int = 0
+    """Times in the input that had to be repaired (running backwards, overlapping, empty cues)."""
+    timed: bool = False
+    """The input gave the times (``--wpm`` and ``--duration`` did not apply)."""
 
 
 @dataclass
@@ -148,6 +152,8 @@ def render(path: Path, options: Options, data: bytes | None = None) -> Rendered:
         encoding_confidence=doc.encoding_confidence,
         time_sources=dict(Counter(c.source for c in subs.cues)),
         too_fast=len(subs.too_fast),
+        repairs=len(doc.repairs),
+        timed=subs.timed_input,
     )
     return Rendered(texts, report, result)
 

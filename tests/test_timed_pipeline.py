@@ -289,3 +289,83 @@ def test_two_speakers_short_turns_share_a_cue_with_hyphens(tmp_path: Path) -> No
     srt_text = (tmp_path / "o" / "quick.srt").read_text(encoding="utf-8")
     assert "- Ready?\n- Yes.\n" in srt_text
     assert main(["check", str(tmp_path / "o" / "quick.srt")]) == 0
+
+
+# found by a new user's trial ------------------------------------------------------------------
+
+
+def test_a_show_transcript_segment_lasts_as_long_as_its_words(tmp_path: Path) -> None:
+    src = tmp_path / "st.txt"
+    src.write_text("0:03 so first we open the color page\n0:09 and then we grade the shot\n1:02:33 and export it\n", encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "o")]) == 0
+    cues = report(tmp_path / "o", "st")["subtitles"]["cues"]  # type: ignore[index]
+    assert all(_ms(c["end"]) - _ms(c["start"]) <= 7000 for c in cues)
+    assert max(_ms(c["end"]) for c in cues if _ms(c["start"]) < 3_600_000) < 20_000  # not spread over the hour's silence
+
+
+def test_a_short_sentence_of_one_cue_stays_one_cue(tmp_path: Path) -> None:
+    src = tmp_path / "simple.srt"
+    src.write_text(
+        "1\n00:00:01,000 --> 00:00:04,000\nHey, sit still.\n\n2\n00:00:10,000 --> 00:00:13,500\nYou are closer than you know.\n",
+        encoding="utf-8",
+    )
+    assert main(["run", str(src), "--out", str(tmp_path / "o")]) == 0
+    srt_text = (tmp_path / "o" / "simple.srt").read_text(encoding="utf-8")
+    assert "\nHey, sit still.\n" in srt_text and "\nYou are closer than you know.\n" in srt_text
+
+
+def test_sentences_apart_in_time_never_share_a_cue(tmp_path: Path) -> None:
+    src = tmp_path / "sig.srt"
+    src.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\nSignificant? Check.\n\n2\n00:00:05,000 --> 00:00:07,200\nOh yeah! Now is the time!\n",
+        encoding="utf-8",
+    )
+    assert main(["run", str(src), "--out", str(tmp_path / "o")]) == 0
+    cues = report(tmp_path / "o", "sig")["subtitles"]["cues"]  # type: ignore[index]
+    assert all(not (_ms(c["start"]) < 4000 < _ms(c["end"])) for c in cues)
+
+
+def test_repairs_and_ignored_options_are_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "broken.srt"
+    src.write_text(
+        "1\n00:00:05,000 --> 00:00:04,000\nThe end comes before the start.\n\n2\n00:00:06,000 --> 00:00:08,000\nAnd this one is fine.\n",
+        encoding="utf-8",
+    )
+    assert main(["run", str(src), "--out", str(tmp_path / "o"), "--wpm", "120"]) == 0
+    captured = capsys.readouterr()
+    assert "1 timing repair" in captured.out
+    assert "--wpm apply to inputs without times" in captured.err
+
+
+def test_one_speaker_whatever_the_case(tmp_path: Path) -> None:
+    src = tmp_path / "v.vtt"
+    src.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Ann>Hello there, good evening.\n\n"
+        "00:00:03.500 --> 00:00:06.000\nBO: Good evening to you too.\n\n00:00:06.500 --> 00:00:09.000\nANN: Shall we begin then?\n",
+        encoding="utf-8",
+    )
+    assert main(["run", str(src), "--out", str(tmp_path / "o")]) == 0
+    assert report(tmp_path / "o", "v")["speakers"] == ["Ann", "BO"]
+    assert "<v ANN>" not in (tmp_path / "o" / "v.vtt").read_text(encoding="utf-8")
+
+
+def test_check_uses_the_preset_the_report_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "t.srt"
+    src.write_text(SRT, encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "o"), "--preset", "bbc"]) == 0
+    capsys.readouterr()
+    assert main(["check", str(tmp_path / "o" / "t.srt")]) == 0
+    assert "bbc rules" in capsys.readouterr().out
+    assert main(["check", str(tmp_path / "o" / "t.srt"), "--preset", "vertical"]) in (0, 1)
+    assert "vertical rules" in capsys.readouterr().out
+
+
+def test_the_native_library_cannot_print_into_our_summary(tmp_path: Path) -> None:
+    code = (
+        "import os, sys; from cleanup.engines.harper import native_output_muted\n"
+        "print('ours', flush=True)\n"
+        "with native_output_muted():\n    os.write(1, b'gerund_form: noise\\n')\n"
+        "print('ours again')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "ours\nours again\n"

@@ -161,12 +161,14 @@ class Lexicon:
         if todo:
             import harper
 
-            from cleanup.engines.harper import shared_linter
+            from cleanup.engines.harper import native_output_muted, shared_linter
 
             for first in range(0, len(todo), HARPER_BATCH):
                 batch = todo[first : first + HARPER_BATCH]
                 bad: set[int] = set()
-                for lint in shared_linter().lint("\n\n".join(batch), language=harper.Language.PLAINTEXT):
+                with native_output_muted():
+                    lints = shared_linter().lint("\n\n".join(batch), language=harper.Language.PLAINTEXT)
+                for lint in lints:
                     if lint.lint_kind in ("Spelling", "Typo", "BoundaryError"):
                         bad.add(lint.span.start)
                         bad.add(lint.span.end - 1)

@@ -71,9 +71,9 @@ def unpunctuated(doc: Document) -> bool:
     words = [w for t in doc.tokens for w in words_of(t.text)]
     if len(words) < MIN_WORDS:
         return False
-    marks = sum(1 for t in doc.tokens if split_affixes(t.text)[2].rstrip("\"'\u201d\u2019)]").endswith((".", "?", "!")))
+    marks = sum(1 for t in doc.tokens if split_affixes(t.text)[2].rstrip("\"'\u201d\u2019)]").endswith((".", "?", "!", ",", ";", ":")))
     capitals = sum(1 for w in words[1:] if w[:1].isupper() and w.lower() not in I_FORMS)
-    return marks <= len(words) / 60 and capitals <= len(words) / 40
+    return marks <= max(1, len(words) // 60) and capitals <= max(1, len(words) // 40)
 
 
 def _syllables(word: str) -> float:
@@ -202,7 +202,9 @@ def _capitals(tokens: list[Token], changes: list[Change]) -> list[Token]:
     lowers = {t.core for t in tokens if t.core.isalpha() and t.core.islower() and len(t.core) > 1}
     lex = get_lexicon()
     unknown = lowers - lex.harper_known(lowers)
-    names = {w for w in unknown if w.capitalize() in lex.harper_known({w.capitalize() for w in unknown})}
+    # a name Harper knows only capitalised, and common enough (wordfreq, Zipf 3) that it is not a
+    # technical term Harper happens to know as a brand ("redshift", "Redshift")
+    names = {w for w in unknown if w.capitalize() in lex.harper_known({w.capitalize() for w in unknown}) and lex.zipf(w) >= 3.0}
     strange = {w for w in unknown - names if not lex.is_word(w)}
     paired: set[int] = set()
     for i in range(len(tokens) - 1):

@@ -243,8 +243,9 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     unknown = {c for c in cores if c and WORDISH.match(c) and not lex.is_word(c)}
     second_opinion = lex.harper_known(unknown)
     # A speech recogniser makes no typing slips: a word it wrote that no dictionary knows is a name
-    # or a rare word in lower case ("mordehai", "kiloparsecs"), so it is only ever flagged.
-    machine = doc.fmt == "youtube" or doc.meta.get("captions") == "machine"
+    # or a rare word in lower case ("mordehai", "kiloparsecs"), so it is only ever flagged. Subtitle
+    # files are a recogniser's output or a subtitler's proofread work: in them too, flagged only.
+    machine = doc.fmt in ("youtube", "srt", "webvtt", "show-transcript") or doc.meta.get("captions") == "machine"
     out: list[Token] = []
     for i, tok in enumerate(tokens):
         core = cores[i]
@@ -295,7 +296,11 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
         if verdict.fix is None or quoted[i] or machine:
             reason = verdict.reason
             if verdict.fix is not None:
-                why = "machine captions, where a non-word is a name more often than a slip" if machine else "inside a quotation or citation"
+                why = (
+                    "subtitles or machine captions, where a non-word is a name more often than a slip"
+                    if machine
+                    else "inside a quotation or citation"
+                )
                 reason = f"{why}: {reason}"
             flags.append(
                 Flag(

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 from cleanup.engines import Issue
+
+
+@contextlib.contextmanager
+def native_output_muted() -> Iterator[None]:
+    """Harper's native library prints debugging lines to the process's standard output on some
+    words ("gerund_form: -tilling- ..."), where they would mix with the summary an editor pipes on:
+    while it runs, file descriptor 1 points at /dev/null."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 @functools.cache
@@ -108,7 +135,9 @@ class HarperEngine:
 
     def _lint(self, text: str) -> list[Issue]:
         out = []
-        for rule, lints in self._linter.organized_lints(text, language=self._harper.Language.PLAINTEXT).items():
+        with native_output_muted():
+            found = self._linter.organized_lints(text, language=self._harper.Language.PLAINTEXT)
+        for rule, lints in found.items():
             for lint in lints:
                 out.append(
                     Issue(

@@ -2,7 +2,7 @@
 
 Two layouts: a timestamp alone on its line (``0:03``, ``12:04``, ``1:02:33``) with the text on
 the lines after it, or a timestamp and its text on one line (``0:03 so today we``). A segment
-runs from its time to the next one's; the last is given 0.4 s a word. Words are timed inside
+lasts as long as its words need (0.4 s a word), at most until the next one's time. Words are timed inside
 their segment by syllables (``source-cue``). The panel's spoken-length labels that copying can
 bring along (``3 seconds``, ``1 minute, 2 seconds``) are not text. One or two lines before the
 first timestamp are a title (and a date).
@@ -95,11 +95,13 @@ def read_show_transcript(text: str, path: str = "<text>", encoding: str = "utf-8
         pieces.append((ms, led, body))
     segments: list[Segment] = []
     for n, (ms, line, body) in enumerate(pieces):
+        # a segment lasts as long as its words need, at most until the next time: the panel gives
+        # only where each segment starts, and a long silence after it is not speech
+        words = sum(len(words_of(re.sub(r"\[[^\]]*\]", " ", ln.text))) for ln in body)  # a sound tag is not speech
+        end = ms + max(MIN_CUE_MS, MS_PER_WORD * words)
         if n + 1 < len(pieces):
-            end = pieces[n + 1][0]
-        else:
-            words = sum(len(words_of(ln.text)) for ln in body)
-            end = ms + max(MIN_CUE_MS, MS_PER_WORD * words)
+            nxt = pieces[n + 1][0]
+            end = nxt if not words or nxt <= ms else min(end, nxt)  # [Music] plays until the next time
         if line is None:
             span = (body[0].start, body[0].start)
         else:

@@ -426,6 +426,7 @@ def build(
     where: list[tuple[int, int]] = []  # (segment, line) of each token
     speaker: str | None = None
     pending: tuple[str | None, bool] | None = None
+    names: dict[str, str] = {}  # one speaker whatever the case: <v Ann> and ANN: are Ann
     for n, s in enumerate(speech):
         for it in s.items:
             if it.turn is not None:
@@ -438,6 +439,7 @@ def build(
             para = False
             if pending is not None:
                 name, explicit = pending
+                name = names.setdefault(name.casefold(), name) if name is not None else None
                 para = (name is None and explicit) or name != speaker
                 speaker, pending = name, None
             tokens.append(

@@ -90,6 +90,7 @@ def _from_input_times(doc: Document, rules: SubtitleRules, timing: TimingOptions
     words = sum(len(words_of(t.text)) for t in doc.tokens)
     subs = Subtitles(doc, cues, rules, round(words / (spoken / 60000), 1) if spoken else 0.0, timing.offset_ms, timed_input=True)
     subs.too_fast = too_fast
+    subs.wpm = subs.overall_wpm()  # the rate the input's own times give (no rate was used)
     subs.note_times = [
         rules.snap(timing.offset_ms + n.time[0]) if n.time is not None else rules.snap(note_time(doc, n.span[0], speech, timing.offset_ms))
         for n in doc.notes

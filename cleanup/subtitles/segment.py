@@ -120,6 +120,8 @@ class Widths:
 
 STRONG_PAUSE_MS = 300.0
 """A pause this long in the speech is a strong boundary: the best place for a cue to end."""
+LONG_SILENCE_MS = 1000.0
+"""Two sentences this far apart never share a cue: a line would be on screen before it is said."""
 
 
 class Gaps:
@@ -193,6 +195,7 @@ def cut_sentence(
     rules: SubtitleRules,
     widths: Widths | None = None,
     gaps: Gaps | None = None,
+    pauses: Sequence[float] | None = None,
 ) -> list[tuple[int, int, list[int]]]:
     """Cues for the sentence of tokens [a, b): (first, last, line starts) each."""
     _width = widths or Widths(tokens)
@@ -212,7 +215,7 @@ def cut_sentence(
                 break
             if best[i] == math.inf:
                 continue
-            duration = spoken[j] - spoken[i]
+            duration = spoken[j] - spoken[i] - (pauses[a + j - 1] if pauses is not None else 0.0)  # not the silence after it
             if duration > rules.max_duration_ms and j - i > 1:
                 break
             line_cost, starts = best_lines(tokens, a + i, a + j, rules, _width, _gap)
@@ -286,7 +289,7 @@ def segment(doc: Document, rules: SubtitleRules, speech_ms: Sequence[float], pau
     emphasis = emphasis_before(tokens)
     spans: list[Span] = []
     for a, b in doc.sentences():
-        cut = cut_sentence(tokens, a, b, speech_ms, rules, widths, gaps)
+        cut = cut_sentence(tokens, a, b, speech_ms, rules, widths, gaps, pauses)
         spans.extend(Span(first, last, starts, len(cut) == 1) for first, last, starts in cut)
     spans = _share_short_sentences(spans, tokens, speech_ms, rules, widths, pauses)
     cues = []
@@ -344,6 +347,7 @@ def _share_short_sentences(
                 and a.last == b.first
                 and (two or not tokens[b.first].paragraph_start)
                 and spoken[b.last] - spoken[a.first] - (pauses[b.last - 1] if pauses is not None else 0.0) <= rules.max_duration_ms
+                and (pauses is None or pauses[a.last - 1] < LONG_SILENCE_MS)
             ):
                 if not two and widths(a.first, b.last) <= rules.max_chars_per_line:
                     out[-1] = Span(a.first, b.last, [a.first], True)

@@ -178,12 +178,14 @@ def test_loanword_shortcut_agrees_with_wordfreq() -> None:
 def test_harper_known_in_batches_matches_one_lint(monkeypatch: pytest.MonkeyPatch) -> None:
     words = {"labor", "analyzing", "aparthied", "Vaush", "colour", "exoplanet", "teh", "Marikana", "kolkhozes", "the", "recieve"}
     whole = lexicon_module.Lexicon.__new__(lexicon_module.Lexicon)
-    whole._harper_cache = {}
+    whole._harper_cache, whole._harper_doubts = {}, {}
     expected = lexicon_module.Lexicon.harper_known(whole, words)
+    expected_strict = lexicon_module.Lexicon.harper_known(whole, words, strict=True)
     monkeypatch.setattr(lexicon_module, "HARPER_BATCH", 3)
     batched = lexicon_module.Lexicon.__new__(lexicon_module.Lexicon)
-    batched._harper_cache = {}
+    batched._harper_cache, batched._harper_doubts = {}, {}
     assert lexicon_module.Lexicon.harper_known(batched, words) == expected
+    assert lexicon_module.Lexicon.harper_known(batched, words, strict=True) == expected_strict
     assert "labor" in expected and "aparthied" not in expected
 
 

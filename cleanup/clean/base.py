@@ -134,20 +134,35 @@ MAX_QUOTE_TOKENS = 150
 def quoted_mask(tokens: Sequence[Token]) -> list[bool]:
     """For each token, whether it stands inside a double-quoted quotation or parentheses
     (a quotation, a citation): text whose words are someone else's, or a reference.
-    A quote left open does not run on for more than MAX_QUOTE_TOKENS tokens."""
-    out: list[bool] = []
-    quote = paren = 0
-    since_open = 0
-    for tok in tokens:
+
+    Only a quotation that closes is one: an opening quote with no closing quote within
+    MAX_QUOTE_TOKENS tokens, before a paragraph starts or before another opening quote, and a
+    parenthesis that does not close within its sentence, mark nothing (a stray or unbalanced mark
+    does not make the rest of the text "quoted")."""
+    n = len(tokens)
+    out = [False] * n
+    quote_open: int | None = None
+    paren_opens: list[int] = []
+    for i, tok in enumerate(tokens):
+        if quote_open is not None and (i - quote_open > MAX_QUOTE_TOKENS or (tok.paragraph_start and i > quote_open)):
+            quote_open = None
+        if tok.paragraph_start:
+            paren_opens.clear()
         lead, _, trail = split_affixes(tok.text)
         oq = sum(lead.count(c) for c in _OPEN_DOUBLE)
-        op = lead.count("(")
-        out.append(quote > 0 or paren > 0 or oq > 0 or op > 0)
-        quote += oq
-        paren += op
-        quote = max(0, quote - sum(trail.count(c) for c in _CLOSE_DOUBLE))
-        paren = max(0, paren - trail.count(")"))
-        since_open = since_open + 1 if quote or paren else 0
-        if since_open > MAX_QUOTE_TOKENS:
-            quote = paren = since_open = 0
+        cq = sum(trail.count(c) for c in _CLOSE_DOUBLE)
+        if oq:
+            quote_open = i  # a second opening quote: the first never closed
+        if cq and quote_open is not None:
+            for k in range(quote_open, i + 1):
+                out[k] = True
+            quote_open = None
+        paren_opens.extend([i] * lead.count("("))
+        for _ in range(trail.count(")")):
+            if paren_opens:
+                first = paren_opens.pop()
+                for k in range(first, i + 1):
+                    out[k] = True
+        if tok.sentence_end:
+            paren_opens.clear()  # a parenthesis open at its sentence's end never closes
     return out

@@ -10,6 +10,9 @@ Three installed word lists, each doing what it is good at:
   such as *ancien* that must not be "corrected" into English).
 - jellyfish's Metaphone: whether a candidate sounds like the misspelling (``wich`` → which,
   not with), the signal spell checkers such as Aspell call "soundslike".
+- PocketSphinx's English trigram model (``en-us.lm.bin``, shipped inside ``pocketsphinx``): how
+  well a word fits between its neighbours (``my essy`` is my essay, ``any chane`` any chance), see
+  :class:`ContextModel`. Without PocketSphinx, SymSpell's bigram counts stand in.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ SYMSPELL_PREFIX = 5
 """SymSpell's prefix length: 5 finds the same words as the default 7 and builds its index in a third of the time."""
 HARPER_BATCH = 400
 """Words a Harper lint asks about at once (see ``Lexicon.harper_known``)."""
+AMERICAN_MIN_ZIPF = 3.0
+"""How common (wordfreq Zipf) a word SymSpell lacks must be to be offered as a correction (see ``Lexicon.american_words``)."""
 LOANWORD_ZIPF = 4.0
 """How common a word must be in another language (Zipf) to be taken for a loanword."""
 _TOP_BUCKETS = 500
@@ -86,9 +91,11 @@ class Lexicon:
         self._symspell: Any = None
         self._misspellings: dict[str, tuple[str, ...]] | None = None
         self._harper_cache: dict[str, bool] = {}
+        self._harper_doubts: dict[str, bool] = {}
         self._bigrams: dict[str, int] | None = None
         self._bigram_total = 1
         self._common_abroad: dict[str, frozenset[str]] | None = None
+        self._american: frozenset[str] | None = None
 
     def _read_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -152,11 +159,13 @@ class Lexicon:
                 return True
         return False
 
-    def harper_known(self, words: set[str]) -> set[str]:
+    def harper_known(self, words: set[str], strict: bool = False) -> set[str]:
         """The words Harper's curated (American) dictionary accepts: a second opinion for words
         SymSpell's list lacks (``labor``, ``analyzing``, ``exoplanet``). Batched lints, each word a
         paragraph of its own, ``HARPER_BATCH`` words a lint (Harper's time grows faster than the
-        text it is given: 11,600 words take 29 s in one lint, 12 s in batches, with the same answers)."""
+        text it is given: 11,600 words take 29 s in one lint, 12 s in batches, with the same answers).
+        ``strict``: a word Harper offers to replace with another word (a ``WordChoice`` or ``Grammar``
+        lint over the whole word: ``babys`` → babies, ``imployment``, ``untill``) is not accepted either."""
         todo = sorted(w for w in words if w not in self._harper_cache)
         if todo:
             import harper
@@ -166,17 +175,23 @@ class Lexicon:
             for first in range(0, len(todo), HARPER_BATCH):
                 batch = todo[first : first + HARPER_BATCH]
                 bad: set[int] = set()
+                doubted: set[tuple[int, int]] = set()
                 with native_output_muted():
                     lints = shared_linter().lint("\n\n".join(batch), language=harper.Language.PLAINTEXT)
                 for lint in lints:
                     if lint.lint_kind in ("Spelling", "Typo", "BoundaryError"):
                         bad.add(lint.span.start)
                         bad.add(lint.span.end - 1)
+                    elif lint.lint_kind in ("WordChoice", "Grammar") and any(
+                        sug.replacement_text and sug.replacement_text.lower() != "" for sug in lint.suggestions
+                    ):
+                        doubted.add((lint.span.start, lint.span.end))
                 pos = 0
                 for w in batch:
                     self._harper_cache[w] = not any(k in bad for k in range(pos, pos + len(w)))
+                    self._harper_doubts[w] = (pos, pos + len(w)) in doubted
                     pos += len(w) + 2
-        return {w for w in words if self._harper_cache[w]}
+        return {w for w in words if self._harper_cache[w] and not (strict and self._harper_doubts.get(w))}
 
     # ----- frequencies ----------------------------------------------------------------------
     @staticmethod
@@ -210,6 +225,34 @@ class Lexicon:
         if not tokens or any(smash_numbers(t) not in common for t in tokens):
             return 0.0  # a missing or rarer token: the word's frequency there is below the common words'
         return self.zipf(word, lang)
+
+    def _unigram_total(self) -> int:
+        if not hasattr(self, "_total"):
+            self._total = sum(self.counts.values())
+        return self._total
+
+    def american_words(self) -> frozenset[str]:
+        """Common words SymSpell's list lacks and Harper's (American) dictionary has: mostly American
+        spellings (``favorite``, ``harbor``, ``theater``, ``whiskey``), which a misspelling may have
+        meant as much as the British ones SymSpell holds. wordfreq's English words of Zipf
+        ``AMERICAN_MIN_ZIPF`` or more, four letters or longer, that codespell does not list as a
+        misspelling; Harper is asked once, and the answer kept in the cache."""
+        if self._american is None:
+            key = (*_versions("wordfreq", "symspellpy", "harper-py", "codespell"), f"zipf>={AMERICAN_MIN_ZIPF}")
+            self._american = cached("american-words", key, self._build_american, lambda v: isinstance(v, frozenset))
+        return self._american
+
+    def _build_american(self) -> frozenset[str]:
+        import wordfreq
+
+        top = round((8.0 - AMERICAN_MIN_ZIPF) * 100)  # wordfreq's buckets are centibels below Zipf 8
+        words = {
+            w
+            for bucket in wordfreq.get_frequency_list("en")[: top + 1]
+            for w in bucket
+            if len(w) >= 4 and w.isalpha() and w.isascii() and w not in self.counts and not self.known_misspelling(w)
+        }
+        return frozenset(self.harper_known(words))
 
     def bigram_zipf(self, first: str, second: str) -> float:
         """How common a two-word sequence is, on wordfreq's Zipf scale (log10 per billion), from
@@ -302,6 +345,116 @@ def _is_set_dict(value: object) -> bool:
 @functools.cache
 def get_lexicon() -> Lexicon:
     return Lexicon()
+
+
+LM_FILE = ("en-us", "en-us.lm.bin")
+LM_FLOOR = -8.0
+"""log10 probability below which the model is taken to know nothing (its log zero is -23,000)."""
+_LOG10_BASE = math.log10(1.0001)
+"""PocketSphinx's log base (1.0001): its scores times this are log10 probabilities."""
+
+
+class ContextModel:
+    """How well a word fits between its neighbours: PocketSphinx's English trigram language model
+    (``en-us.lm.bin``, 27 MB, a memory-mapped binary that opens in a tenth of a second), or, when
+    PocketSphinx is not installed, SymSpell's bigram counts with the SymSpell unigram counts
+    (stupid backoff). Words are lower case; ``<s>`` and ``</s>`` stand for a sentence's start and end.
+
+    The measure is the pointwise mutual information of a word with its context, in log10 units:
+    log P(word | two words before) + log P(next | word before, word) + log P(one after | word, next)
+    minus the same without the word's own influence (the word's and the next words' plain
+    probabilities). 0 when the model does not know the word: no evidence either way."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self._lex = lex
+        self._lm: Any = None
+        self._tried = False
+        self._cache: dict[tuple[str, ...], float | None] = {}
+
+    def _model(self) -> Any:
+        if not self._tried:
+            self._tried = True
+            try:
+                import os
+
+                from pocketsphinx import NGramModel, get_model_path
+
+                self._lm = NGramModel.readfile(os.path.join(get_model_path(), *LM_FILE))
+            except Exception:  # not installed, or the model file missing: the bigram counts stand in
+                self._lm = None
+        return self._lm
+
+    @property
+    def source(self) -> str:
+        return "PocketSphinx's English trigram model" if self._model() is not None else "SymSpell's bigram counts"
+
+    def logp(self, word: str, *history: str) -> float | None:
+        """log10 P(word | history), history oldest first; None for a word the model does not know."""
+        key = (word, *history)
+        if key in self._cache:
+            return self._cache[key]
+        lm = self._model()
+        value: float | None
+        if lm is not None:
+            raw = lm.prob([word, *reversed(history)])
+            value = raw * _LOG10_BASE if raw > -500_000_000 else None
+            if value is not None and value < LM_FLOOR:
+                value = LM_FLOOR
+        else:
+            value = self._bigram_logp(word, history[-1] if history else "")
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        self._cache[key] = value
+        return value
+
+    def _bigram_logp(self, word: str, prev: str) -> float | None:
+        counts = self._lex.counts
+        if word in ("<s>", "</s>"):
+            return -1.3
+        if word not in counts:
+            return None
+        self._lex.bigram_zipf("a", "b")  # loads the bigrams
+        bigrams = self._lex._bigrams or {}
+        total = self._lex._unigram_total()
+        pair = bigrams.get(f"{prev} {word}", 0)
+        if pair and counts.get(prev):
+            return math.log10(pair / counts[prev])
+        return math.log10(0.4 * counts[word] / total)
+
+    def knows(self, word: str) -> bool:
+        return self.logp(word) is not None
+
+    def fit(self, words: tuple[str, ...], left: tuple[str, str], right: tuple[str, str]) -> float:
+        """The pointwise mutual information (log10) of ``words`` (one, or a split's two) with
+        their context: ``left`` the two words before (oldest first), ``right`` the two after.
+        Positive: the context expects them; negative: it does not. 0 when a word is unknown to
+        the model."""
+        total = 0.0
+        hist = [h for h in left if h]
+        for w in words:
+            p = self.logp(w, *hist[-2:])
+            u = self.logp(w)
+            if p is None or u is None:
+                return 0.0
+            total += p - u
+            hist.append(w)
+        seen = 0
+        for r in right:
+            if not r or seen >= 2:
+                break
+            p = self.logp(r, *hist[-2:])
+            base = self.logp(r, *hist[-1:]) if seen else self.logp(r)
+            if p is None or base is None:
+                break
+            total += p - base
+            hist.append(r)
+            seen += 1
+        return total
+
+
+@functools.cache
+def get_context_model() -> ContextModel:
+    return ContextModel(get_lexicon())
 
 
 _KEYBOARD = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]

@@ -21,6 +21,7 @@ STAGE = "sentences"
 _END_RE = re.compile(r"[.?!\u2026]+[\"'\u201d\u2019)\]*]*$")
 _OPEN_QUOTES = "\"'\u201c\u2018"
 _CLOSERS = '"\u201d)]*'
+_CLOSE_QUOTES = ('"', "\u201d")
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "eg", "e.g", "ie", "i.e", "ch",
     "chap", "vol", "vols", "no", "nos", "pp", "p", "fig", "figs", "ed", "eds", "cf", "approx", "inc",
@@ -64,6 +65,40 @@ DETERMINERS = {
     "no",
 }
 PRONOUNS = {"i", "it", "he", "she", "we", "they", "you", "there", "so", "then", "now", "yet"}
+# Words after which a capitalised word is a title, not a slip ("his 2020 work Trust, argues").
+TITLE_INTRODUCERS = {
+    "work", "works", "book", "books", "novel", "novels", "essay", "essays", "film", "films", "movie",
+    "album", "song", "poem", "paper", "article", "play", "series", "show", "magazine", "journal",
+    "newspaper", "treatise", "pamphlet", "titled", "entitled", "called", "named", "dubbed",
+}  # fmt: skip
+# Function words that open sentences: one capitalised inside a "sentence" marks a sentence end the
+# text lacks ("Boston roll An uramaki California roll"), not a stray capital.
+SENTENCE_OPENERS = {
+    "a",
+    "an",
+    "the",
+    "this",
+    "these",
+    "those",
+    "it",
+    "he",
+    "she",
+    "we",
+    "they",
+    "you",
+    "i",
+    "in",
+    "on",
+    "at",
+    "for",
+    "but",
+    "and",
+    "or",
+    "so",
+    "if",
+    "when",
+    "there",
+}
 # Words that are never names: capitalised inside a sentence they are a slip ("And Instead of").
 NEVER_CAPITALISED_MIDSENTENCE = {
     "instead", "however", "therefore", "because", "although", "though", "meanwhile", "moreover",
@@ -112,7 +147,9 @@ def _punct_ends(tok: Token, nxt: Token | None, prev: Token | None = None) -> boo
     if not tok.core:  # "--." ends a sentence; an elision "[...]" does not
         return "[" not in tok.text and "(" not in tok.text and (nxt is None or not _starts_lower(nxt))
     if not tok.text.rstrip(_CLOSERS).endswith("."):
-        return True  # ? ! and the ellipsis
+        # ? ! and the ellipsis; but a quoted question inside a sentence goes on in lower case:
+        # 'questions like "What is a good citizen?" in three ways'
+        return not (tok.text.endswith(_CLOSE_QUOTES) and nxt is not None and _starts_lower(nxt))
     if _is_abbreviation(tok.text, prev, nxt):
         return nxt is None or (_starts_upper(nxt) and tok.core.lower() in ABBREVIATIONS_THAT_END)
     return nxt is None or not _starts_lower(nxt)  # "p. 5" and "etc. and" stay inside a sentence
@@ -266,6 +303,8 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
             and not _title_precedes(tokens, i, starts)
             and not prev.text.endswith((")", ">", "]"))  # a list item "b) Give ...", a heading
             and prev.core.lower() not in DETERMINERS  # "the State", "the Warranty": a named concept
+            and prev.core.lower() not in TITLE_INTRODUCERS  # "his 2020 work Trust": a title
+            and core.lower() not in SENTENCE_OPENERS  # "Boston roll An uramaki ...": a sentence's end is missing, not a capital
         ):
             new = tok.with_core(core.lower()).text
             changes.append(

@@ -1,30 +1,44 @@
-"""Plain misspellings: non-words, run-together words, mis-capitalised words.
+"""Plain misspellings: non-words, run-together words, mis-capitalised words, contractions
+written without their apostrophe.
 
 Precision before recall. A word is only ever changed when it is not a word (not in the
 dictionary, not a derivation or compound of dictionary words, not a user word, not a loanword),
-it is not protected (a name: capitalised inside a sentence or all capitals; a word inside a
-quotation or a citation), and one correction is clearly best. Everything else that looks wrong
-is flagged with its suggestions and left as it is.
+it is not protected (a name: capitalised inside a sentence or all capitals, unless it is one slip
+from a far commoner word; a word inside a quotation or a citation; a word with an accent; a word
+of a foreign phrase; a term the text repeats), and one correction is clearly best in its
+context. Everything else that looks wrong is flagged with its suggestions and left as it is.
 
 Evidence, strongest first:
-1. codespell's list of common misspellings (``occured`` → occurred), applied when it gives one
+1. Contractions written without the apostrophe (``dont``, ``couldnt``, ``Ive``): the list below;
+   ``cant``, ``wont``, ``ill``, ``id``, ``shell``, ``were`` and ``lets`` are words too, so they are
+   changed only when the language model finds the contraction far likelier where they stand.
+2. codespell's list of common misspellings (``occured`` → occurred), applied when it gives one
    correction, or when the scorer below picks the same one of several.
-2. A noisy-channel score for every dictionary word within two edits, and for words that occur
+3. A noisy-channel score for every dictionary word within two edits, and for words that occur
    elsewhere in the same document: log frequency, minus a weighted typing-slip distance, plus a
-   bonus when the candidate sounds the same (Metaphone). The best must beat the word itself and
-   the runner-up by clear margins.
-3. Run-together words: a split into two common dictionary words when no single word fits.
-4. Mis-capitalisation such as ``HIghest``: two capitals then lower case, where the word in
-   ordinary case is a dictionary word.
+   bonus when the candidate sounds the same (Metaphone), plus how well the candidate fits between
+   its neighbours (PocketSphinx's trigram model, :class:`~cleanup.clean.lexicon.ContextModel`:
+   ``my essy`` is my essay, ``any chane`` any chance). The best must beat the word itself and the
+   runner-up by clear margins, and must not be a word its context rules out.
+4. Run-together words: a split into two common dictionary words when no single word fits, the
+   joined form is not a word in its own right (``photosystem``) and the two words read as English
+   together (``have to``, not ``frogs porn``).
+5. Mis-capitalisation such as ``HIghest``: two capitals then lower case, where the word in
+   ordinary case is a dictionary word (``Highest`` at a sentence start or in a title, ``history``
+   inside a sentence); and the pronoun ``i``.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass, replace
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from cleanup.clean.base import Context, StageResult, change_for, quoted_mask, split_token
-from cleanup.clean.lexicon import PREFIXES, WORDISH, Lexicon, get_lexicon, typo_cost
+from cleanup.clean.lexicon import PREFIXES, WORDISH, ContextModel, Lexicon, get_context_model, get_lexicon, typo_cost
 from cleanup.model import Change, Document, Flag, Token, core_span
 
 STAGE = "spelling"
@@ -41,6 +55,33 @@ MAX_COST = 1.6
 SPLIT_MIN_ZIPF = 3.5
 SPLIT_PENALTY = 0.5
 DOC_WORD_FLOOR = 3.0
+CONTEXT_WEIGHT = 1.0
+"""How much the fit in context (log10 units of pointwise mutual information) counts against the
+word's frequency (Zipf units): the same, as a language model's probability in context replaces the
+plain frequency."""
+FIT_CAP = 3.0
+"""A fit counts at most this much either way: a model trained on other text is evidence, not proof."""
+CONTEXT_CANDIDATES = 8
+"""How many of the best context-free candidates are scored in context."""
+MISFIT = -1.5
+"""A correction fitting its context this badly (the model finds it 30 times less likely there than
+anywhere) is not applied, however well it scores alone: ``the frmh went`` is not "the from went"."""
+MARGINS = ((0.5, 1.0), (-0.5, 1.5), (MISFIT, 2.5))
+"""How far the best correction must be ahead of the runner-up, by how well it fits its context:
+a candidate the context expects (fit 0.5 or more) needs 1.0; one the context says nothing for,
+1.5; one it rather disfavours, 2.5."""
+SPLIT_MIN_BIGRAM = -3.0
+"""A run-together pair is split only when the model finds the second word at least this likely
+(log10) after the first: "reality just", "teddy boys", not "frogs porn", "governor ate"."""
+SPLIT_ALONE_MISFIT = -FIT_CAP
+"""When no single word is near a run-together word, its split (whose two words already read as
+English together) is kept unless its context rules it out completely (``sum up reality just sum
+it up``: an unusual phrase, still the only reading)."""
+SPLIT_ATTESTED_ZIPF = 1.0
+SPLIT_ATTESTED_BIGRAM = -1.5
+"""A joined form that English text uses (wordfreq Zipf 1 or more: ``photosystem``, ``hillfort``,
+``blackspots``) is split only when its two words are a stock pair (``have to``)."""
+TRACE: list[tuple[object, ...]] | None = None
 _MISCAPS = re.compile(r"^[A-Z]{2}[a-z]+$")
 
 
@@ -90,26 +131,39 @@ class DocWords(frozenset[str]):
         return {w for n in range(len(word) - 2, len(word) + 3) for w in self._index.get((first, n), ())}
 
 
+@functools.cache
+def _american(lex: Lexicon) -> DocWords:
+    return DocWords(lex.american_words())
+
+
+def _near(words: frozenset[str], word: str) -> set[str]:
+    if isinstance(words, DocWords):
+        return words.near(word)
+    return {w for w in words if abs(len(w) - len(word)) <= 2 and w[:1] == word[:1]}
+
+
 def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[Candidate]:
-    """Single-word corrections for a lower-case non-word, best first."""
-    pool = set(lex.near_words(word))
-    if isinstance(doc_words, DocWords):
-        pool |= doc_words.near(word)
-    else:
-        pool |= {w for w in doc_words if abs(len(w) - len(word)) <= 2 and w[:1] == word[:1]}
+    """Single-word corrections for a lower-case non-word, best first: the dictionary's words within
+    two edits, the document's own words, common American spellings SymSpell lacks, and the
+    contractions (``dident`` → didn't, ``wastent`` → wasn't)."""
+    pool = set(lex.near_words(word)) | _near(doc_words, word) | _near(_american(lex), word)
+    bare = {k: v for k, v in _CONTRACTION_KEYS.items() if abs(len(k) - len(word)) <= 2}
     out = []
-    for cand in pool:
+    for cand in pool | set(bare):
         if cand == word or "'" in cand:
             continue
         cost = typo_cost(word, cand)
         if cost > 2.0:
             continue
-        freq = min(FREQ_CAP, lex.zipf(cand))
+        text = bare.get(cand, cand)
+        freq = min(FREQ_CAP, lex.zipf(text))
         source = "dictionary"
         if cand in doc_words and not lex.in_dictionary(cand):
             freq = max(freq, DOC_WORD_FLOOR)
             source = "document"
-        out.append(Candidate(cand, round(_channel_score(lex, word, cand, cost, freq), 3), cost, source))
+        elif cand in bare:
+            source = "contraction"
+        out.append(Candidate(text, round(_channel_score(lex, word, cand, cost, freq), 3), cost, source))
     out.sort(key=lambda c: (-c.score, c.cost, c.text))
     return out
 
@@ -176,33 +230,140 @@ class Verdict:
     suggestions: tuple[str, ...]
     reason: str
     confidence: float
+    evidence: tuple[float, ...] = ()
+    """For a fix by the scorer: its typing slips, its fit in context, its lead over the runner-up."""
 
 
-def judge(lex: Lexicon, word: str, doc_words: frozenset[str], strict: bool = False) -> Verdict:
-    """Decide about one lower-case non-word: a fix, or only suggestions."""
-    own = lex.zipf(word) - NON_WORD_DISCOUNT
+Window = tuple[tuple[str, str], tuple[str, str]]
+"""A word's context for the language model: the two words before it (oldest first) and the two after."""
+NO_CONTEXT: Window = (("", ""), ("", ""))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What is known about a non-word whatever its context (computed once per word)."""
+
+    own: float
+    ranked: tuple[Candidate, ...]
+    split: Candidate | None
+    known: tuple[str, ...]
+
+
+def analyse(lex: Lexicon, word: str, doc_words: frozenset[str]) -> Analysis:
+    return Analysis(
+        lex.zipf(word) - NON_WORD_DISCOUNT,
+        tuple(rank_candidates(lex, word, doc_words)),
+        best_split(lex, word),
+        tuple(o.lower() for o in lex.known_misspelling(word)),
+    )
+
+
+def _fit(cm: ContextModel | None, words: Sequence[str], window: Window) -> float:
+    if cm is None or window == NO_CONTEXT:
+        return 0.0
+    return max(-FIT_CAP, min(FIT_CAP, cm.fit(tuple(words), *window)))
+
+
+def _margin_needed(fit: float) -> float:
+    for floor, margin in MARGINS:
+        if fit >= floor:
+            return margin
+    return 99.0
+
+
+def split_reads(lex: Lexicon, cm: ContextModel | None, word: str, split: str) -> bool:
+    """Whether the two words of a split read as English together (see ``SPLIT_MIN_BIGRAM``)."""
+    a, b = split.split(" ", 1)
+    if cm is None:
+        return True
+    p = cm.logp(b, a)
+    if p is None:
+        return False
+    return p >= (SPLIT_ATTESTED_BIGRAM if lex.zipf(word) >= SPLIT_ATTESTED_ZIPF else SPLIT_MIN_BIGRAM)
+
+
+def judge(
+    lex: Lexicon,
+    word: str,
+    doc_words: frozenset[str],
+    strict: bool = False,
+    window: Window = NO_CONTEXT,
+    cm: ContextModel | None = None,
+    analysis: Analysis | None = None,
+    names: frozenset[str] = frozenset(),
+) -> Verdict:
+    """Decide about one lower-case non-word in its context: a fix, or only suggestions. ``names``:
+    candidates that are names (known only with a capital): suggested, capitalised, never applied."""
+    a = analysis or analyse(lex, word, doc_words)
     gain_needed = MIN_GAIN + (1.0 if strict else 0.0)
-    ranked = rank_candidates(lex, word, doc_words)
-    split = best_split(lex, word)
-    known = lex.known_misspelling(word)
-    suggestions = tuple(dict.fromkeys([c.text for c in ranked[:3]] + ([split.text] if split else [])))[:4]
+    own = a.own
+    if cm is not None and cm.knows(word):
+        own += CONTEXT_WEIGHT * _fit(cm, [word], window)  # "de facto": the model knows the word, and here it fits
+    fits: dict[str, float] = {}
 
-    if known and not strict:
-        options = [o.lower() for o in known]
+    def fit(text: str) -> float:
+        if text not in fits:
+            fits[text] = _fit(cm, text.split(), window)
+        return fits[text]
+
+    # the best context-free candidates, scored again in context
+    pool = list(a.ranked[:CONTEXT_CANDIDATES])
+    rescored = sorted(
+        (Candidate(c.text, round(c.score + CONTEXT_WEIGHT * fit(c.text), 3), c.cost, c.source) for c in pool),
+        key=lambda c: (-c.score, c.cost, c.text),
+    )
+    split = a.split if a.split is not None and split_reads(lex, cm, word, a.split.text) else None
+    split_in_context = None
+    if split is not None:
+        split_in_context = Candidate(split.text, round(split.score + CONTEXT_WEIGHT * fit(split.text), 3), split.cost, split.source)
+    suggestions = tuple(dict.fromkeys([c.text for c in rescored[:3]] + ([split.text] if split else [])))[:4]
+    suggestions = tuple(s.capitalize() if s in names else s for s in suggestions)
+
+    if a.known and not strict:
+        options = list(a.known)
         if len(options) == 1:
             return Verdict(options[0], (options[0],), "a common misspelling (codespell's list)", 0.95)
-        scored = sorted(((_option_score(lex, word, o), o) for o in options), reverse=True)
-        if scored[0][0] - scored[1][0] >= MIN_MARGIN:
-            return Verdict(scored[0][1], tuple(options), "a common misspelling (codespell's list); the likeliest of its corrections", 0.9)
-    if ranked:
-        best = ranked[0]
-        second = ranked[1].score if len(ranked) > 1 else -99.0
-        if best.score - own >= gain_needed and best.score - second >= MIN_MARGIN and best.cost <= MAX_COST:
-            reason = f"not a word; '{best.text}' is {best.cost:g} typing slips away and clearly the likeliest ({best.source})"
-            return Verdict(best.text, suggestions, reason, 0.8)
-        if best.score - own >= gain_needed and best.cost <= MAX_COST:
+        else:
+            scored = sorted(((_option_score(lex, word, o) + CONTEXT_WEIGHT * fit(o), o) for o in options), reverse=True)
+            if scored[0][0] - scored[1][0] >= MIN_MARGIN and fit(scored[0][1]) > MISFIT:
+                return Verdict(
+                    scored[0][1],
+                    tuple(o for _, o in scored),
+                    "a common misspelling (codespell's list); the likeliest of its corrections",
+                    0.9,
+                )
+            suggestions = tuple(o for _, o in scored)
+    if TRACE is not None and not strict:
+        TRACE.append(
+            (
+                word,
+                own,
+                gain_needed,
+                a.known,
+                [(c.text, c.score, fit(c.text), c.cost, c.text in names) for c in rescored],
+                (split_in_context.text, split_in_context.score, split.score) if split_in_context and split else None,
+                window,
+            )
+        )
+    if rescored:
+        best = rescored[0]
+        second = rescored[1].score if len(rescored) > 1 else -99.0
+        if split_in_context is not None and split_in_context.score > second:
+            second = split_in_context.score
+        clear = best.score - own >= gain_needed and best.cost <= MAX_COST
+        if clear and best.text not in names and best.score - second >= max(MIN_MARGIN, _margin_needed(fit(best.text))):
+            where = " in its context" if fits.get(best.text) else ""
+            reason = f"not a word; '{best.text}' is {best.cost:g} typing slips away and clearly the likeliest{where} ({best.source})"
+            return Verdict(best.text, suggestions, reason, 0.8, (best.cost, round(fit(best.text), 2), round(best.score - second, 2)))
+        if clear:
             return Verdict(None, suggestions, "not a word; no single correction is clearly best", 0.4)
-    if split and split.score - own >= gain_needed and (not ranked or split.score > ranked[0].score):
+    if (
+        split_in_context is not None
+        and split is not None
+        and split.score - own >= gain_needed
+        and (not rescored or split_in_context.score > rescored[0].score)
+        and fit(split.text) > (MISFIT if rescored else SPLIT_ALONE_MISFIT)
+    ):
         return Verdict(split.text, suggestions, "two words run together", 0.85)
     return Verdict(None, suggestions, "not in the dictionary; no confident correction (a name or a rare word?)", 0.2)
 
@@ -220,111 +381,474 @@ def _fix_compound(lex: Lexicon, core: str, doc_words: frozenset[str]) -> tuple[s
     return "-".join(parts), f"a misspelt part of a compound: {verdict.reason}"
 
 
+# ----- contractions written without their apostrophe ----------------------------------------
+CONTRACTIONS = {
+    "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't", "arent": "aren't",
+    "wasnt": "wasn't", "werent": "weren't", "havent": "haven't", "hasnt": "hasn't", "hadnt": "hadn't",
+    "couldnt": "couldn't", "wouldnt": "wouldn't", "shouldnt": "shouldn't", "mustnt": "mustn't",
+    "neednt": "needn't", "mightnt": "mightn't", "shant": "shan't", "aint": "ain't",
+    "wouldve": "would've", "couldve": "could've", "shouldve": "should've", "mightve": "might've",
+    "mustve": "must've", "ive": "I've", "im": "I'm", "youre": "you're", "theyre": "they're",
+    "youve": "you've", "theyve": "they've", "weve": "we've", "youll": "you'll", "theyll": "they'll",
+    "itll": "it'll", "thatll": "that'll", "youd": "you'd", "theyd": "they'd", "thats": "that's",
+    "whats": "what's", "wheres": "where's", "theres": "there's", "heres": "here's", "shes": "she's",
+    "oclock": "o'clock", "yall": "y'all",
+}  # fmt: skip
+"""Unambiguous: none of these is an English word (``whats``, ``shes`` are in SymSpell's list, but
+only as the contraction with its apostrophe lost)."""
+AMBIGUOUS_CONTRACTIONS = {
+    "cant": "can't", "wont": "won't", "ill": "I'll", "id": "I'd", "shell": "she'll", "were": "we're",
+}  # fmt: skip
+"""Each is a word too (cant, wont, ill, id, shell, were): changed only when the language model
+finds the contraction far likelier between its neighbours."""
+_CONTRACTION_KEYS = {k: v.lower() for k, v in CONTRACTIONS.items()} | {
+    k: v.lower() for k, v in AMBIGUOUS_CONTRACTIONS.items() if k in ("cant", "wont")
+}
+"""A misspelling near one of these (``dident``, ``canth``) is offered the contraction itself."""
+CONTRACTION_MARGIN = 2.0
+"""log10: the contraction must be a hundred times likelier in context than the word as written."""
+CONTRACTION_FLAG_MARGIN = 1.0
+# Words after which "were" is the verb ("we were", "they were", "you were" ...): never "we're".
+_NOT_BEFORE_WERE_CONTRACTION = {"we", "they", "you", "there", "who", "which", "that", "what", "where", "if", "as", "than"}
+_CONTRACTION_SUBJECTS = {"i", "you", "he", "she", "it", "we", "they", "that", "there", "who", "what"}
+
+
+def _apostrophe(doc_tokens: Sequence[Token]) -> str:
+    """The apostrophe the document uses: curly when any of its words has one, else straight."""
+    return "\u2019" if any("\u2019" in t.text for t in doc_tokens) else "'"
+
+
+def _contraction_case(core: str, fixed: str) -> str:
+    if fixed.startswith(("I'", "I\u2019")):
+        return fixed
+    return _match_case(core, fixed)
+
+
+def _sequence_logp(cm: ContextModel, words: Sequence[str], window: Window) -> float | None:
+    """log10 P(words, then the two words after | the two words before), by the model's chain rule."""
+    (l2, l1), (r1, r2) = window
+    hist = [h for h in (l2, l1) if h]
+    total = 0.0
+    for w in [*words, *(r for r in (r1, r2) if r)]:
+        p = cm.logp(w, *hist[-2:])
+        if p is None:
+            if w in words:
+                return None
+            break
+        total += p
+        hist.append(w)
+    return total
+
+
+def ambiguous_contraction(cm: ContextModel, word: str, window: Window) -> float | None:
+    """How much likelier (log10) the contraction of ``word`` (``cant``, ``ill``, ...) is in its context
+    than the word itself; None when the model cannot tell."""
+    low = word.lower()
+    fixed = AMBIGUOUS_CONTRACTIONS[low].lower()
+    (_, l1), (r1, _) = window
+    if not r1 or r1 == "</s>":
+        return None  # "I know you cant." reads either way; "a wont" is rare: no evidence without a next word
+    if low == "were" and l1 in _NOT_BEFORE_WERE_CONTRACTION:
+        return None
+    if low in ("wont", "were") and r1 == "to":
+        return None  # "he was wont to", "were to": the word itself
+    if low in ("ill", "id", "shell") and l1 not in (
+        "<s>",
+        "and",
+        "but",
+        "so",
+        "then",
+        "because",
+        "if",
+        "when",
+        "said",
+        "think",
+        "hope",
+        "guess",
+    ):
+        return None  # "I'll", "I'd", "she'll" open a clause
+    mine = _sequence_logp(cm, [fixed], window)
+    theirs = _sequence_logp(cm, [low], window)
+    if mine is None or theirs is None:
+        return None
+    return mine - theirs
+
+
+# ----- words that look English but are not --------------------------------------------------
+def _has_accent(word: str) -> bool:
+    return any((unicodedata.category(ch) == "Ll" and not ch.isascii()) or (ch.isalpha() and not ch.isascii()) for ch in word)
+
+
+WEAK_NEAR_COST = 0.8
+WEAK_NEAR_GAP = 2.5
+
+
+def _weak_word(lex: Lexicon, word: str, doc_words: frozenset[str]) -> bool:
+    """A word accepted only as an inflection or derivation of a dictionary word (``preassure``:
+    pre + assure, ``moviment``: movie + ment, ``tims``: tim + s) that is one slip from a far commoner
+    dictionary word: a misspelling of that word more often than a coinage."""
+    if lex.in_dictionary(word):
+        return False
+    z = lex.zipf(word)
+    for c in rank_candidates(lex, word, doc_words)[:5]:
+        if c.cost <= WEAK_NEAR_COST and lex.in_dictionary(c.text) and lex.zipf(c.text) - z >= WEAK_NEAR_GAP:
+            return True
+    return False
+
+
+CAP_MIN_ZIPF = 4.0
+"""A capitalised non-word is taken for a misspelling only of a word (or name) at least this common..."""
+CAP_MAX_COST = 1.0
+"""... one slip away ..."""
+CAP_MAX_OWN_ZIPF = 2.0
+"""... when the word itself is rare in English (``Shitong``, ``Barham`` are names someone has)."""
+REPEATED_TERM = 3
+"""A non-word the text uses this often, always in the same spelling, is a term of the text (``nori``)."""
+TERM_MIN_ZIPF = 1.5
+CAP_COMMON_FIT = 0.5
+"""A capitalised word inside a sentence is taken for a slip of a common lower-case word (``Compuer
+skills``) only where the context expects that word: ``at Mording`` is a place."""
+
+
+def _context_words(tokens: Sequence[Token], starts: set[int]) -> list[str]:
+    """Each token as the language model reads it: its word, lower case, straight apostrophe ("" for none)."""
+    out = []
+    for tok in tokens:
+        core = tok.core.replace("\u2019", "'")
+        out.append(core.lower() if core and any(ch.isalpha() for ch in core) else "")
+    return out
+
+
 def spelling(doc: Document, ctx: Context) -> StageResult:
     lex = get_lexicon()
+    cm = get_context_model()
     tokens = list(doc.tokens)
     changes: list[Change] = []
     flags: list[Flag] = []
     quoted = quoted_mask(tokens)
     starts = {0} | {i + 1 for i, t in enumerate(tokens) if t.sentence_end}
-    cores = [t.core for t in tokens]
-    mid_caps = {c for i, c in enumerate(cores) if i not in starts and c[:1].isupper()}
+    cores = [t.core.replace("\u2019", "'") for t in tokens]
+    mid_caps = Counter(c for i, c in enumerate(cores) if i not in starts and c[:1].isupper())
+    seen = Counter(c.lower() for c in cores)
     doc_words = DocWords(c.lower() for c in cores if WORDISH.match(c) and c.islower() and lex.is_word(c) and not lex.in_dictionary(c))
-    verdicts: dict[tuple[str, bool], Verdict] = {}
+    analyses: dict[str, Analysis] = {}
     compounds: dict[str, tuple[str, str] | None] = {}
+    apostrophe = _apostrophe(tokens)
+    words = _context_words(tokens, starts)
 
-    def judged(word: str, strict: bool) -> Verdict:
-        """``judge``, once per word (a misspelling is often repeated)."""
-        key = (word, strict)
-        if key not in verdicts:
-            verdicts[key] = judge(lex, word, doc_words, strict)
-        return verdicts[key]
+    def analysis(word: str) -> Analysis:
+        """``analyse``, once per word (a misspelling is often repeated)."""
+        if word not in analyses:
+            analyses[word] = analyse(lex, word, doc_words)
+        return analyses[word]
 
+    # the words to judge: non-words (and codespell's misspellings, which a web list may hold) ...
     unknown = {c for c in cores if c and WORDISH.match(c) and not lex.is_word(c)}
-    second_opinion = lex.harper_known(unknown)
+    unknown |= {c for c in cores if c and WORDISH.match(c) and c.islower() and lex.known_misspelling(c) and not lex.in_dictionary(c)}
+    second_opinion = lex.harper_known(unknown, strict=True) - {c for c in unknown if lex.known_misspelling(c)}
+    # ... and words accepted only as a derivation of a dictionary word ("babys": baby + s), when
+    # Harper rejects them too ("use the irregular form babies"), or when they are one slip from a
+    # far commoner word ("preassure", "moviment": judged strictly)
+    derived = {c for c in cores if c and WORDISH.match(c) and c.isalpha() and c not in unknown and len(c) >= 4 and c[1:].islower()}
+    derived = {c for c in derived if not lex.in_dictionary(c)}
+    loose = lex.harper_known(derived)
+    unknown |= loose - lex.harper_known(loose, strict=True)
+    weak = {c for c in derived - loose if _weak_word(lex, c.lower(), doc_words)}
+    # candidates that are names (Harper knows them only with a capital): never a lower-case word's fix
+    pool = {c.text for w in unknown | weak if w.isalpha() for c in analysis(w.lower()).ranked[:CONTEXT_CANDIDATES] if " " not in c.text}
+    capitalised_known = {c.lower() for c in lex.harper_known({c.capitalize() for c in pool})}
+    names = frozenset(capitalised_known - lex.harper_known(capitalised_known))
+    foreign: dict[int, bool] = {}
+
+    def is_foreign(j: int) -> bool:
+        """Token ``j`` looks like no slip of an English word (see ``_beside_foreign``)."""
+        if j not in foreign:
+            c = cores[j]
+            f = False
+            if c and WORDISH.match(c) and c not in second_opinion and c.lower() not in ctx.protected:
+                if _has_accent(c) or (lex.is_loanword(c.lower()) and c in unknown):
+                    f = True
+                elif c in unknown and "-" not in c and "'" not in c:
+                    if c[:1].isupper():
+                        f = j not in starts
+                    else:
+                        v = analysis(c.lower())
+                        f = not v.known and not (v.ranked and v.ranked[0].score - v.own >= MIN_GAIN and v.ranked[0].cost <= MAX_COST)
+            foreign[j] = f
+        return foreign[j]
+
     # A speech recogniser makes no typing slips: a word it wrote that no dictionary knows is a name
     # or a rare word in lower case ("mordehai", "kiloparsecs"), so it is only ever flagged. Subtitle
     # files are a recogniser's output or a subtitler's proofread work: in them too, flagged only.
     machine = doc.fmt in ("youtube", "srt", "webvtt", "show-transcript") or doc.meta.get("captions") == "machine"
     out: list[Token] = []
-    for i, tok in enumerate(tokens):
-        core = cores[i]
-        if not core or not WORDISH.match(core) or core.lower() in ctx.protected or len(core) < 3:
-            out.append(tok)
-            continue
-        # 4. mis-capitalised word
-        if (
-            _MISCAPS.match(core)
-            and lex.in_dictionary(core.lower())
-            and (len(core) > 3 or (lex.zipf(core.lower()) >= 5 and not core.endswith("s")))
-        ):
-            fixed = core[0] + core[1:].lower()
-            new = tok.with_core(fixed)
-            changes.append(change_for(tok, "spelling", new.text, "mis-capitalised: a capital inside the word", STAGE, 0.9))
-            out.append(new)
-            continue
-        if core not in unknown or core in second_opinion:
-            out.append(tok)
-            continue
-        capitalised = core[:1].isupper()
+    out_words: list[str] = []
+    undecided: list[tuple[int, int, int, str, Verdict]] = []  # (place in out, place in flags, token, word, verdict)
+    fixed_as: dict[str, set[str]] = {}  # a misspelling -> what it was corrected to with confidence
+    window_at: dict[int, Window] = {}
+
+    def window(i: int) -> Window:
+        """The two words before token ``i`` (as corrected so far) and the two after, inside its sentence."""
+        if i in starts:
+            left = ("", "<s>")
+        elif i - 1 in starts:
+            left = ("<s>", out_words[-1] if out_words else "")
+        else:
+            left = (out_words[-2] if len(out_words) > 1 else "", out_words[-1] if out_words else "")
+        if tokens[i].sentence_end or i + 1 >= len(tokens):
+            right = ("</s>", "")
+        elif tokens[i + 1].sentence_end or i + 2 >= len(tokens):
+            right = (words[i + 1], "</s>")
+        else:
+            right = (words[i + 1], words[i + 2])
+        return left, right
+
+    def emit(new_tokens: list[Token]) -> None:
+        out.extend(new_tokens)
+        for t in new_tokens:
+            core = t.core.replace("\u2019", "'")
+            out_words.append(core.lower() if core and any(ch.isalpha() for ch in core) else "")
+
+    def flag(tok: Token, text: str, suggestions: Sequence[str], reason: str, confidence: float) -> None:
+        flags.append(Flag("spelling", text, tuple(suggestions), core_span(tok), reason, STAGE, confidence))
+
+    def change(tok: Token, new_core: str, reason: str, confidence: float, kind: str = "spelling") -> None:
+        new = tok.with_core(new_core)
+        changes.append(change_for(tok, kind, new.text, reason, STAGE, confidence))
+        if " " in new_core:
+            core = tok.core
+            lead = tok.text[: tok.text.find(core)]
+            trail = tok.text[tok.text.find(core) + len(core) :]
+            parts = new_core.split(" ")
+            emit(split_token(tok, [lead + parts[0], *parts[1:-1], parts[-1] + trail]))
+        else:
+            emit([new])
+
+    def decide(i: int, core: str) -> Verdict | None:
+        """The verdict on the word ``core`` of token ``i`` (the whole core, or a possessive's stem);
+        None when it is a word, or not ours to judge (a name, an acronym, an accented word)."""
+        low = core.lower()
+        if core in weak and core.islower():
+            pass  # judged below, strictly, as the non-word it probably is
+        elif core not in unknown or core in second_opinion:
+            return None
+        if _has_accent(core):
+            return None  # "divorcé", "purée", "shōyu": another language's spelling, not an English slip
         if core.isupper() or any(ch.isupper() for ch in core[1:]):
-            out.append(tok)  # an acronym or a brand: not ours to judge
-            continue
-        if capitalised and (i not in starts or core in mid_caps):
-            out.append(tok)  # a name
-            continue
-        if "-" in core or "'" in core or "\u2019" in core:
+            return None  # an acronym or a brand: not ours to judge
+        capitalised = core[:1].isupper()
+        name_like = capitalised and (i not in starts or mid_caps[core] > 0)
+        if "-" in core or "'" in core:
+            if name_like:
+                return None
+            fixed_compound = None
             if "-" in core and not quoted[i]:
                 if core not in compounds:
                     compounds[core] = _fix_compound(lex, core, doc_words)
                 fixed_compound = compounds[core]
-            else:
-                fixed_compound = None
             if fixed_compound is None:
-                bad = [p for p in re.split(r"[-'\u2019]", core) if p and not lex.is_word(p)]
-                flags.append(Flag("spelling", core, (), core_span(tok), f"unknown part(s) {', '.join(bad)} in a compound", STAGE, 0.2))
-                out.append(tok)
-            else:
-                new = tok.with_core(fixed_compound[0])
-                changes.append(change_for(tok, "spelling", new.text, fixed_compound[1], STAGE, 0.8))
-                out.append(new)
+                bad = [p for p in re.split(r"[-']", core) if p and not lex.is_word(p)]
+                return Verdict(None, (), f"unknown part(s) {', '.join(bad)} in a compound", 0.2)
+            return Verdict(fixed_compound[0], (fixed_compound[0],), fixed_compound[1], 0.8)
+        win = window(i)
+        window_at[i] = win
+        a = analysis(low)
+        if capitalised:
+            # A capital is evidence of a name, not proof: "Japen", "Londen", "Goverments" are one slip
+            # from a far commoner word or name. A name the text repeats, one that is common itself,
+            # or one beside another capitalised word ("Hannah Glasse") stays; where the slip is
+            # plausible but not certain, it is flagged.
+            verdict = judge(lex, low, doc_words, True, win, cm, a)
+            best = a.ranked[0] if a.ranked else None
+            plausible = (
+                best is not None
+                and best.cost <= CAP_MAX_COST
+                and lex.zipf(best.text) >= CAP_MIN_ZIPF
+                and lex.zipf(low) <= CAP_MAX_OWN_ZIPF
+                and mid_caps[core] <= 1
+            )
+            if name_like or (verdict.fix is not None and (best is None or best.cost > CAP_MAX_COST)):
+                if not plausible or best is None:
+                    return (
+                        None
+                        if name_like
+                        else Verdict(None, verdict.suggestions, "capitalised and no single slip from a common word: a name?", 0.3)
+                    )
+                sure = (
+                    verdict.fix == best.text
+                    and not _beside_capital(i, cores, starts)
+                    and (best.text in names or _fit(cm, [best.text], win) >= CAP_COMMON_FIT)
+                )
+                if not sure:
+                    suggestions = tuple(dict.fromkeys([best.text, *verdict.suggestions]))
+                    return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{_match_case(core, best.text)}'?", 0.4)
+        else:
+            verdict = judge(lex, low, doc_words, core in weak, win, cm, a, names)
+        if verdict.fix is not None and not a.known and lex.is_loanword(low):
+            verdict = Verdict(None, verdict.suggestions, "not English, but common in another language: a loanword?", 0.2)
+        if verdict.fix is not None and not a.known and seen[low] >= REPEATED_TERM and lex.zipf(low) >= TERM_MIN_ZIPF:
+            verdict = Verdict(None, verdict.suggestions, f"the text uses '{low}' {seen[low]} times: a term of its own?", 0.3)
+        if verdict.fix is not None and not a.known and _beside_foreign(i, cores, is_foreign):
+            verdict = Verdict(None, verdict.suggestions, "beside another word no dictionary knows: a foreign phrase or a name?", 0.3)
+        if verdict.fix is not None and not a.known and _introduced_term(i, tokens, words):
+            verdict = Verdict(None, verdict.suggestions, "introduced as a term (named, or glossed in parentheses): a word of its own?", 0.3)
+        if core in weak and verdict.fix is None:
+            # a derivation after all, or a slip of the commoner word: a doubt worth a look
+            if not verdict.suggestions:
+                return None
+            return Verdict(None, verdict.suggestions, "an unusual derivation, one slip from a far commoner word", 0.3)
+        return verdict
+
+    for i, tok in enumerate(tokens):
+        core = cores[i]
+        if not core or not WORDISH.match(core) or core.lower() in ctx.protected:
+            emit([tok])
             continue
         low = core.lower()
-        verdict = judged(low, capitalised)
-        if verdict.fix is not None and lex.is_loanword(low):
-            verdict = Verdict(None, verdict.suggestions, "not English, but common in another language: a loanword?", 0.2)
+        # 0. the pronoun "i"
+        if core == "i" and not machine and tok.text in ("i", "i,", "i;", "i:") and not quoted[i]:
+            change(tok, "I", "the pronoun 'I' is always a capital", 0.95, "capitalisation")
+            continue
+        # 1. contractions without their apostrophe
+        if low in CONTRACTIONS and (core.islower() or core[1:].islower()) and not quoted[i]:
+            if low in ("ive", "im") and core[0].isupper() and i not in starts and _beside_capital(i, cores, starts):
+                emit([tok])  # "Jony Ive": a name
+                continue
+            fixed = _contraction_case(core, CONTRACTIONS[low]).replace("'", apostrophe)
+            reason = "a contraction written without its apostrophe"
+            if machine:
+                flag(tok, tok.core, (fixed,), f"{MACHINE}: {reason}", 0.8)
+                emit([tok])
+            else:
+                change(tok, fixed, reason, 0.95)
+            continue
+        if low in AMBIGUOUS_CONTRACTIONS and (core.islower() or (i in starts and core[1:].islower())) and not quoted[i]:
+            gain = ambiguous_contraction(cm, low, window(i))
+            if gain is not None and gain >= CONTRACTION_FLAG_MARGIN:
+                fixed = _contraction_case(core, AMBIGUOUS_CONTRACTIONS[low]).replace("'", apostrophe)
+                if gain >= CONTRACTION_MARGIN and not machine:
+                    change(tok, fixed, f"'{core}' is a word, but here the contraction '{fixed}' is far likelier (its apostrophe lost)", 0.8)
+                    continue
+                flag(tok, tok.core, (fixed,), f"'{core}' is a word, but here the contraction '{fixed}' is likelier", 0.5)
+            emit([tok])
+            continue
+        # 1b. a misplaced or stray apostrophe: "does'nt", "were'nt", "wha't", "mean't"
+        if "'" in core and not quoted[i] and (core[:1].islower() or i in starts):
+            fixed_apos = _apostrophe_slip(lex, core)
+            if fixed_apos is not None:
+                fixed = fixed_apos[0].replace("'", apostrophe)
+                if machine:
+                    flag(tok, tok.core, (fixed,), f"{MACHINE}: {fixed_apos[1]}", 0.6)
+                    emit([tok])
+                else:
+                    change(tok, fixed, fixed_apos[1], 0.85)
+                continue
+        if len(core) < 3:
+            emit([tok])
+            continue
+        # 2. mis-capitalised word
+        if _MISCAPS.match(core) and lex.in_dictionary(low) and (len(core) > 3 or (lex.zipf(low) >= 5 and not core.endswith("s"))):
+            title = i in starts or _beside_capital(i, cores, starts)
+            fixed = core[0] + core[1:].lower() if title or not lex.harper_known({low}) else low
+            change(tok, fixed, "mis-capitalised: a capital inside the word", 0.9)
+            continue
+        # 3. non-words; a possessive's stem is judged on its own ("socity's" is society's)
+        stem, suffix = core, ""
+        m = _POSSESSIVE.match(core)
+        if m and not lex.is_word(m.group(1)) and core not in second_opinion:
+            stem, suffix = m.group(1), m.group(2)
+            unknown.add(stem)
+        verdict = decide(i, stem)
+        if verdict is None:
+            emit([tok])
+            continue
         if verdict.fix is None or quoted[i] or machine:
             reason = verdict.reason
             if verdict.fix is not None:
-                why = (
-                    "subtitles or machine captions, where a non-word is a name more often than a slip"
-                    if machine
-                    else "inside a quotation or citation"
-                )
-                reason = f"{why}: {reason}"
-            flags.append(
-                Flag(
-                    "spelling",
-                    core,
-                    tuple(_match_case(core, s) for s in verdict.suggestions),
-                    core_span(tok),
-                    reason,
-                    STAGE,
-                    verdict.confidence,
-                )
-            )
-            out.append(tok)
+                reason = f"{MACHINE if machine else 'inside a quotation or citation'}: {reason}"
+            elif not quoted[i] and not machine and not suffix and verdict.suggestions:
+                undecided.append((len(out), len(flags), i, stem, verdict))
+            flag(tok, tok.core, tuple(_match_case(stem, s) + suffix for s in verdict.suggestions), reason, verdict.confidence)
+            emit([tok])
             continue
-        fixed = _match_case(core, verdict.fix)
-        new_text = tok.with_core(fixed).text
+        fixed = _match_case(stem, verdict.fix)
+        if "'" in fixed:
+            fixed = _contraction_case(stem, verdict.fix if not verdict.fix.startswith("i'") else "I" + verdict.fix[1:]).replace(
+                "'", apostrophe
+            )
         kind = "split" if " " in fixed else "spelling"
-        changes.append(change_for(tok, kind, new_text, verdict.reason, STAGE, verdict.confidence))
-        if " " in fixed:
-            lead = tok.text[: tok.text.find(core)]
-            trail = tok.text[tok.text.find(core) + len(core) :]
-            parts = fixed.split(" ")
-            pieces = [lead + parts[0], *parts[1:-1], parts[-1] + trail]
-            out.extend(split_token(tok, pieces))
-        else:
-            out.append(replace(tok, text=new_text))
+        if not suffix and " " not in verdict.fix:
+            fixed_as.setdefault(stem.lower(), set()).add(verdict.fix)
+        change(tok, (fixed + suffix).replace("'", apostrophe) if suffix else fixed, verdict.reason, verdict.confidence, kind)
+    # One misspelling, one correction: where the same slip was corrected with confidence elsewhere in
+    # the text, an occurrence left undecided takes the same correction, unless its own context
+    # rules that out ("phenomenona first ... this phenomenona would": the second is clear).
+    dropped: set[int] = set()
+    for pos, flag_at, i, stem, verdict in undecided:
+        fixes = fixed_as.get(stem.lower(), set())
+        if len(fixes) != 1:
+            continue
+        (fix,) = fixes
+        if fix not in verdict.suggestions or (cm is not None and _fit(cm, [fix], window_at[i]) <= MISFIT):
+            continue
+        tok = tokens[i]
+        new = tok.with_core(_match_case(stem, fix))
+        reason = f"the same slip as elsewhere in the text, corrected there to '{fix}'"
+        changes.append(change_for(tok, "spelling", new.text, reason, STAGE, 0.7))
+        out[pos] = new
+        dropped.add(flag_at)
+    if dropped:
+        flags = [f for k, f in enumerate(flags) if k not in dropped]
+        changes.sort(key=lambda c: c.span)
     return doc.with_tokens(out), changes, flags
+
+
+MACHINE = "subtitles or machine captions, where a non-word is a name more often than a slip"
+_POSSESSIVE = re.compile(r"^([A-Za-z]{3,})('s|s')$")
+_NT_SLIP = re.compile(r"^([A-Za-z]+)'nt$")
+_APOSTROPHE_FORMS = frozenset({*CONTRACTIONS.values(), "can't", "won't", "I'll", "I'd", "she'll", "we're", "let's"})
+
+
+def _apostrophe_slip(lex: Lexicon, core: str) -> tuple[str, str] | None:
+    """A contraction with its apostrophe in the wrong place (``does'nt`` → doesn't, ``were'nt`` →
+    weren't), or an apostrophe inside a common word that needs none (``wha't`` → what, ``mean't``
+    → meant)."""
+    low = core.lower()
+    m = _NT_SLIP.match(low)
+    if m and m.group(1) + "n't" in {f.lower() for f in _APOSTROPHE_FORMS}:
+        return _match_case(core, m.group(1) + "n't"), "a contraction with its apostrophe in the wrong place"
+    if low.count("'") == 1 and not low.endswith(("'s", "'")) and not lex.is_word(low):
+        bare = low.replace("'", "")
+        if lex.in_dictionary(bare) and lex.zipf(bare) >= 4.0 and not low.startswith(("o'", "d'", "l'")):
+            return _match_case(core, bare), "an apostrophe inside a word that has none"
+    return None
+
+
+def _beside_capital(i: int, cores: Sequence[str], starts: set[int]) -> bool:
+    """Whether a capitalised word stands right before (not as a sentence's first word) or after token ``i``."""
+    before = i > 0 and i - 1 not in starts and cores[i - 1][:1].isupper()
+    after = i + 1 < len(cores) and i + 1 not in starts and cores[i + 1][:1].isupper()
+    return before or after
+
+
+def _beside_foreign(i: int, cores: Sequence[str], is_foreign: Callable[[int], bool]) -> bool:
+    """Whether a word next to token ``i`` looks like no slip of an English word: a name, an accented
+    word, a word common in another language, or a non-word with no likely correction. Then token
+    ``i`` belongs to a foreign phrase (``laal maans``, ``deus ex machina``) or a list of foreign
+    terms (``saaru, gojju, thovve``) more likely than it is a slip."""
+    return any(0 <= j < len(cores) and is_foreign(j) for j in (i - 1, i + 1))
+
+
+_TERM_INTRODUCERS = {"called", "named", "termed", "dubbed", "term", "word", "as"}
+
+
+def _introduced_term(i: int, tokens: Sequence[Token], words: Sequence[str]) -> bool:
+    """Whether token ``i`` is a term the text introduces: glossed in parentheses right after
+    (``moru (buttermilk)``), or named (``known as mecha``, ``called gari``, ``termed zushi``)."""
+    nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+    if nxt.startswith("(") and not tokens[i].text.endswith((".", "!", "?")):
+        return True
+    for k in (i - 1, i - 2):
+        if k >= 0 and words[k] in _TERM_INTRODUCERS and (words[k] != "as" or (k > 0 and words[k - 1] == "known")):
+            return True
+    return False

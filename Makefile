@@ -19,12 +19,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check cleanup tests eval
 	$(VENV)/bin/mypy
 
-# ffmpeg and Chromium read the subtitles back in the tests: Debian packages, installed when missing
+# Debian packages, installed when missing: ffmpeg and Chromium read the subtitles back in the
+# tests; ffmpeg decodes narrations and espeak-ng gives the aligner pronunciations (and speaks the
+# tests' narrations)
 players:
-	@if ! command -v ffmpeg >/dev/null || ! command -v chromium >/dev/null; then \
+	@if ! command -v ffmpeg >/dev/null || ! command -v chromium >/dev/null || ! command -v espeak-ng >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg chromium >/dev/null; \
-	  else echo "ffmpeg/chromium missing: sudo apt-get install ffmpeg chromium (their tests are skipped)"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg chromium espeak-ng >/dev/null; \
+	  else echo "ffmpeg/chromium/espeak-ng missing: sudo apt-get install ffmpeg chromium espeak-ng (their tests are skipped)"; fi; \
 	fi
 
 test: lint players

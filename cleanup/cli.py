@@ -219,6 +219,12 @@ def run(
     ] = None,
     keep_fillers: Annotated[bool, typer.Option("--keep-fillers", help="Keep uh, um and erm of speech-to-text input.")] = False,
     keep_sound_tags: Annotated[bool, typer.Option("--keep-sound-tags", help="Keep [Music], [Applause] ... in the subtitles.")] = False,
+    audio: Annotated[
+        Path | None,
+        typer.Option(
+            "--audio", help="The narration (audio or video): time the cues to the voice. One transcript at a time.", show_default=False
+        ),
+    ] = None,
     jobs_n: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes for a batch (default: all cores).", show_default=False),
@@ -255,11 +261,14 @@ def run(
             source_format=format_name(source_format) if source_format is not None else None,
             keep_fillers=keep_fillers,
             keep_sound_tags=keep_sound_tags,
+            audio=audio,
         )
         timing_options(options)
         if out.exists() and not out.is_dir():
             raise CleanupError(None, f"--out {out}: is a file, not a folder")
         found = plan(inputs, out, force)
+        if audio is not None:
+            _check_audio(audio, len(found.jobs), cluster)
         for note in found.notes:
             _err(note)
         if not found.jobs:
@@ -275,6 +284,21 @@ def run(
     jobs = found.jobs
     code = _run_jobs(jobs, options, debug, cores() if jobs_n is None else jobs_n, cluster)
     raise typer.Exit(code)
+
+
+def _check_audio(audio: Path, inputs: int, cluster: str | None) -> None:
+    """``--audio`` before any work: one transcript, a readable file, the aligner installed."""
+    if inputs != 1:
+        raise CleanupError(None, f"--audio goes with one transcript, not {inputs}: run each transcript with its own narration")
+    if cluster:
+        raise CleanupError(None, "--audio runs on this machine: leave out --cluster")
+    if not audio.is_file():
+        raise CleanupError(audio, "no such file" if not audio.exists() else "is not a file")
+    from cleanup.align import missing
+
+    lacking = missing()
+    if lacking:
+        raise CleanupError(None, f"--audio: {lacking}")
 
 
 def _runner(jobs: list[Job], options: Options, workers: int, cluster: str | None) -> Runner:
@@ -331,7 +355,20 @@ def _run_jobs(jobs: list[Job], options: Options, debug: bool, workers: int = 1, 
         except CleanupError as exc:
             _say(exc)
             return 1
-        if len(jobs) == 1:
+        if len(jobs) == 1 and options.audio is not None:  # the aligner's progress, on stderr
+            import cleanup.process
+
+            with Progress(console=Console(stderr=True), transient=True) as progress:
+                task = progress.add_task(f"aligning to {escape(options.audio.name)}", total=1.0)
+                cleanup.process.progress_hook = lambda done: progress.update(task, completed=done)
+                try:
+                    for outcome in runner:
+                        take(outcome)
+                finally:
+                    cleanup.process.progress_hook = None
+            if jobs[0] in results:
+                _single_summary(jobs[0], results[jobs[0]])
+        elif len(jobs) == 1:
             for outcome in runner:
                 take(outcome)
             if jobs[0] in results:

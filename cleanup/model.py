@@ -69,6 +69,8 @@ class Token:
     or ``estimated`` (from the speech rate)."""
     speaker: str | None = None
     """Who speaks it, when the input said (a ``<v Name>`` voice tag, a ``NAME:`` label)."""
+    time_confidence: float | None = None
+    """How sure ``time`` is (0-1), when its source says (the aligner's per-word confidence)."""
 
     @property
     def core(self) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from cleanup.clean.base import Context
 from cleanup.clean.pipeline import clean
 from cleanup.engines import GrammarEngine, languagetool_url, make_engine
 from cleanup.errors import CleanupError
+from cleanup.model import Document
 from cleanup.plan import OUTPUT_SUFFIXES, origin
 from cleanup.readers import read
 from cleanup.subtitles import TimingOptions, make_subtitles
@@ -49,6 +51,8 @@ class Options:
     """The input format when the user names it (``--from``); sniffed from the content when None."""
     keep_fillers: bool = False
     keep_sound_tags: bool = False
+    audio: Path | None = None
+    """The narration (any audio or video ffmpeg reads): the cues are timed to the voice (``--audio``)."""
 
 
 @dataclass
@@ -130,6 +134,8 @@ def render(path: Path, options: Options, data: bytes | None = None) -> Rendered:
         options={"keep_fillers": "yes"} if options.keep_fillers else {},
     )
     cleaned = clean(doc, ctx)
+    if options.audio is not None:
+        cleaned.doc = with_audio_times(cleaned.doc, options.audio)
     try:
         subs = make_subtitles(cleaned.doc, rules, timing)
     except CleanupError as exc:
@@ -170,6 +176,33 @@ def finish_report(rendered: Rendered, base: Path) -> dict[Path, str]:
     files[base.with_name(base.name + ".report.json")] = render_report(report)
     assert [p.name[len(base.name) :] for p in files] == list(OUTPUT_SUFFIXES)
     return files
+
+
+progress_hook: Callable[[float], None] | None = None
+"""Called with the fraction done while a long step runs in this process (the aligner): the CLI's
+progress bar for a single input. Never set in worker processes."""
+
+
+def with_audio_times(doc: Document, audio: Path) -> Document:
+    """The cleaned words (what the narrator reads: notes and pronunciation guides are already out
+    of the tokens) aligned to the narration: each token's time from the audio (``audio``, with the
+    aligner's confidence), or, where the audio and the text disagree, placed between the trusted
+    words around it (``estimated``). A token with no word in it (a dash) is timed by its neighbours."""
+    from cleanup.align import align_words, decode_audio
+
+    spoken = [k for k, t in enumerate(doc.tokens) if t.core]
+    pcm = decode_audio(audio)
+    times = align_words([doc.tokens[k].text for k in spoken], pcm, progress=progress_hook, path=audio)
+    tokens = list(doc.tokens)
+    for k, wt in zip(spoken, times, strict=True):
+        source = "audio" if wt.reliable else "estimated"
+        tokens[k] = replace(tokens[k], time=(wt.start_ms, wt.end_ms), time_source=source, time_confidence=wt.confidence)
+    for k, tok in enumerate(tokens):
+        if not tok.core:
+            tokens[k] = replace(tok, time=None, time_source=None)
+    unreliable = sum(1 for wt in times if not wt.reliable)
+    meta = {**doc.meta, "audio": str(audio), "audio_words": str(len(times)), "audio_unreliable": str(unreliable)}
+    return replace(doc, tokens=tuple(tokens), meta=meta)
 
 
 def write_outputs(rendered: Rendered, base: Path) -> Result:

@@ -77,7 +77,7 @@ def word_clock(tokens: Sequence[Token]) -> WordClock:
         if tok.time_source == "source-word":
             conf[k] = 0.95
         elif tok.time_source == "audio":
-            conf[k] = 0.85
+            conf[k] = tok.time_confidence if tok.time_confidence is not None else 0.85
         else:  # interpolated inside its source cue: exact at the cue's edges
             last = k == n - 1 or tokens[k + 1].cue != tok.cue
             edge = (k == 0 or tokens[k - 1].cue != tok.cue) or last

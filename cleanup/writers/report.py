@@ -135,6 +135,12 @@ def build_report(
             for n, t in zip(doc.notes, note_times, strict=True)
         ],
     }
+    if "audio" in doc.meta:
+        report["audio"] = {
+            "path": doc.meta["audio"],
+            "words_aligned": int(doc.meta.get("audio_words", 0)),
+            "words_unreliable": int(doc.meta.get("audio_unreliable", 0)),
+        }
     speakers = list(dict.fromkeys(t.speaker for t in doc.tokens if t.speaker))
     if speakers:
         report["speakers"] = speakers

@@ -183,6 +183,36 @@ progress_hook: Callable[[float], None] | None = None
 progress bar for a single input. Never set in worker processes."""
 
 
+def release_cleaning_resources() -> None:
+    """Let go of what the cleaning stages loaded (Harper's linter, the dictionaries, the trigram
+    model: some 250 MB) before a long step that needs none of it (the aligner), and hand the freed
+    memory back to the system where the C library can (glibc's ``malloc_trim``). The next input
+    that needs them loads them again."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    from cleanup.clean import lexicon, spelling
+    from cleanup.engines import harper
+
+    engine_for.cache_clear()
+    harper.shared_linter.cache_clear()
+    lexicon.get_lexicon.cache_clear()
+    lexicon.get_context_model.cache_clear()
+    spelling._american.cache_clear()
+    for member in vars(lexicon.Lexicon).values():
+        clear = getattr(getattr(member, "__func__", member), "cache_clear", None)
+        if clear is not None:
+            clear()
+    gc.collect()
+    libc = ctypes.util.find_library("c")
+    if libc:
+        try:
+            ctypes.CDLL(libc).malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc: the memory is reused by this process instead
+            pass
+
+
 def with_audio_times(doc: Document, audio: Path) -> Document:
     """The cleaned words (what the narrator reads: notes and pronunciation guides are already out
     of the tokens) aligned to the narration: each token's time from the audio (``audio``, with the
@@ -190,6 +220,7 @@ def with_audio_times(doc: Document, audio: Path) -> Document:
     words around it (``estimated``). A token with no word in it (a dash) is timed by its neighbours."""
     from cleanup.align import align_words, decode_audio
 
+    release_cleaning_resources()
     spoken = [k for k, t in enumerate(doc.tokens) if t.core]
     pcm = decode_audio(audio)
     times = align_words([doc.tokens[k].text for k in spoken], pcm, progress=progress_hook, path=audio)

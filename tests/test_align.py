@@ -6,9 +6,11 @@ from __future__ import annotations
 import array
 import dataclasses
 import itertools
+import json
 import math
 import shutil
 import subprocess
+import sys
 import wave
 from pathlib import Path
 
@@ -279,3 +281,93 @@ def test_a_word_with_nothing_to_say_sits_between_its_neighbours(clip: Clip, alig
     assert not dash.reliable and dash.confidence <= 0.1
     assert times[5].end_ms <= dash.start_ms <= dash.end_ms <= times[7].start_ms
     assert abs(times[7].start_ms - aligned[6].start_ms) <= 50
+
+
+# ---------------------------------------------------------------- cleanup run --audio, a real process
+
+
+def _cmd() -> list[str]:
+    exe = Path(sys.executable).parent / "cleanup"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "cleanup"]
+
+
+def _script(folder: Path) -> Path:
+    """The clip's text as a caption paste, lower case and with an editor's note before the second sentence."""
+    first, second, third = SENTENCES
+    script = folder / "script.txt"
+    script.write_text(f"Narration\n\n2024-01-01\n{first.lower()} [note: check this date]\n{second}\n{third}\n", encoding="utf-8")
+    return script
+
+
+def _srt_starts(path: Path) -> list[tuple[float, float, str]]:
+    cues = []
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        lines = block.splitlines()
+        start, end = (
+            sum(float(x) * f for x, f in zip(t.replace(",", ".").split(":"), (3600, 60, 1), strict=True)) for t in lines[1].split(" --> ")
+        )
+        cues.append((start, end, " ".join(lines[2:])))
+    return cues
+
+
+@needs_audio
+def test_run_with_audio_times_the_cues_to_the_voice(clip: Clip, tmp_path: Path) -> None:
+    script = _script(tmp_path)
+    done = subprocess.run(
+        [*_cmd(), "run", str(script), "--audio", str(clip.wav), "--out", str(tmp_path / "o")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "from the audio" in done.stdout
+    cues = _srt_starts(tmp_path / "o" / "script.srt")
+    sentence_starts = [k for k, (_, _, text) in enumerate(cues) if text[:1].isupper()]
+    assert len(sentence_starts) == len(SENTENCES)
+    for k, (on, off) in zip(sentence_starts, clip.spans, strict=True):
+        assert abs(cues[k][0] - on) <= 0.08, (cues[k], on)
+        assert cues[k][1] >= min(off, cues[k + 1][0] if k + 1 < len(cues) else off) - 0.2
+    report = json.loads((tmp_path / "o" / "script.report.json").read_text(encoding="utf-8"))
+    assert report["audio"]["words_aligned"] == sum(len(s) for s in clip.words)
+    assert report["subtitles"]["sources"] == {"audio": len(cues)}
+    assert all(0.5 <= c["confidence"] <= 1.0 for c in report["subtitles"]["cues"])
+    # the editor's note is not spoken: its time is the second sentence's start in the recording
+    (note,) = report["notes"]
+    h, m, s = note["time"].split(":")
+    assert abs(int(h) * 3600 + int(m) * 60 + float(s) - clip.spans[1][0]) <= 0.1
+
+
+@needs_audio
+@pytest.mark.parametrize(
+    ("case", "code", "message"),
+    [
+        ("two inputs", 2, "--audio goes with one transcript, not 2"),
+        ("missing audio", 2, "nowhere.wav: no such file"),
+        ("text as audio", 1, "not an audio or video file ffmpeg can read"),
+        ("another text", 1, "could be found in the recording"),
+        ("with --cluster", 2, "--audio runs on this machine: leave out --cluster"),
+    ],
+)
+def test_run_with_audio_refuses_in_one_line_and_writes_nothing(clip: Clip, tmp_path: Path, case: str, code: int, message: str) -> None:
+    script = _script(tmp_path)
+    inputs, audio, extra = [str(script)], str(clip.wav), []
+    if case == "two inputs":
+        other = tmp_path / "other.txt"
+        other.write_text(script.read_text(encoding="utf-8"), encoding="utf-8")
+        inputs.append(str(other))
+    elif case == "missing audio":
+        audio = str(tmp_path / "nowhere.wav")
+    elif case == "text as audio":
+        audio = str(script)
+    elif case == "another text":
+        script.write_text(
+            "Markets\n\n2024-01-01\nMarkets opened lower on Monday as investors weighed fresh data on prices and wages.\n"
+            "Shares of banks fell sharply while energy companies gained ground in early trading.\n",
+            encoding="utf-8",
+        )
+    else:
+        extra = ["--cluster", "tcp://127.0.0.1:9"]
+    out = tmp_path / "o"
+    done = subprocess.run([*_cmd(), "run", *inputs, "--audio", audio, "--out", str(out), *extra], capture_output=True, text=True)
+    assert done.returncode == code, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (out.exists() and any(out.iterdir()))

@@ -175,6 +175,29 @@ def test_loanword_shortcut_agrees_with_wordfreq() -> None:
             assert (lex._zipf_abroad(word, lang) >= 4.0) == (wordfreq.zipf_frequency(word, lang) >= 4.0), (word, lang)
 
 
+def test_loanwords_never_load_a_whole_foreign_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-token word common abroad takes its frequency from the cached common words: looking up
+    `x` once loaded four languages' whole lists (160 MB) into every run."""
+    import wordfreq
+
+    lex = lexicon_module.get_lexicon()
+    lex.is_loanword("ancien")  # the common words, from the cache or built now
+
+    english = wordfreq.get_frequency_dict
+
+    def english_only(lang: str, *args: object, **kwargs: object) -> object:
+        assert lang == "en", f"the whole {lang} word list loaded"
+        return english(lang, *args, **kwargs)
+
+    monkeypatch.setattr(wordfreq, "get_frequency_dict", english_only)
+    lexicon_module.Lexicon.zipf.cache_clear()
+    for word in ("x", "de", "bon", "pasta", "ancien", "nori", "machina", "regime"):
+        for lang in lexicon_module._FOREIGN_LANGS:
+            lex._zipf_abroad(word, lang)
+        lex.is_loanword(word)
+    lexicon_module.Lexicon.zipf.cache_clear()
+
+
 def test_harper_known_in_batches_matches_one_lint(monkeypatch: pytest.MonkeyPatch) -> None:
     words = {"labor", "analyzing", "aparthied", "Vaush", "colour", "exoplanet", "teh", "Marikana", "kolkhozes", "the", "recieve"}
     whole = lexicon_module.Lexicon.__new__(lexicon_module.Lexicon)

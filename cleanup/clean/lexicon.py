@@ -94,7 +94,7 @@ class Lexicon:
         self._harper_doubts: dict[str, bool] = {}
         self._bigrams: dict[str, int] | None = None
         self._bigram_total = 1
-        self._common_abroad: dict[str, frozenset[str]] | None = None
+        self._common_abroad: dict[str, dict[str, float]] | None = None
         self._american: frozenset[str] | None = None
 
     def _read_counts(self) -> dict[str, int]:
@@ -207,23 +207,25 @@ class Lexicon:
         if en < 1.0:
             return False
         low = word.lower()
-        return any(self._zipf_abroad(low, lang) >= LOANWORD_ZIPF and self.zipf(low, lang) >= en + 1.5 for lang in _FOREIGN_LANGS)
+        return any((z := self._zipf_abroad(low, lang)) >= LOANWORD_ZIPF and z >= en + 1.5 for lang in _FOREIGN_LANGS)
 
     def _zipf_abroad(self, word: str, lang: str) -> float:
         """``zipf(word, lang)`` when it can reach ``LOANWORD_ZIPF``; 0.0 when it cannot: when one of
         the word's tokens (as wordfreq splits it) is not among that language's common words. The
         common words come from the cache; the whole list (a quarter of a second a language) is
-        loaded only for a word that is common there."""
+        loaded only for a word of several tokens that are each common there (``cul-de-sac``)."""
         from wordfreq.numbers import smash_numbers
         from wordfreq.tokens import lossy_tokenize
 
         if self._common_abroad is None:
-            key = (*_versions("wordfreq"), f"zipf>={LOANWORD_ZIPF}")
+            key = (*_versions("wordfreq"), f"zipf>={LOANWORD_ZIPF}", "with-zipf")
             self._common_abroad = cached("wordfreq-common", key, _common_abroad, _is_set_dict)
         common = self._common_abroad[lang]
-        tokens = lossy_tokenize(word, lang)
-        if not tokens or any(smash_numbers(t) not in common for t in tokens):
+        tokens = [smash_numbers(t) for t in lossy_tokenize(word, lang)]
+        if not tokens or any(t not in common for t in tokens):
             return 0.0  # a missing or rarer token: the word's frequency there is below the common words'
+        if len(tokens) == 1:
+            return common[tokens[0]]
         return self.zipf(word, lang)
 
     def _unigram_total(self) -> int:
@@ -328,18 +330,24 @@ def _read_bigrams() -> dict[str, int]:
     return table
 
 
-def _common_abroad() -> dict[str, frozenset[str]]:
-    """For each loanword language, the words wordfreq gives a Zipf frequency of 4.0 or more."""
+def _common_abroad() -> dict[str, dict[str, float]]:
+    """For each loanword language, the words wordfreq gives a Zipf frequency of 4.0 or more, with
+    that frequency (so that a run never loads a whole foreign list: 40 MB a language)."""
     import wordfreq
 
     out = {}
     for lang in _FOREIGN_LANGS:
-        out[lang] = frozenset(w for bucket in wordfreq.get_frequency_list(lang)[: _TOP_BUCKETS + 1] for w in bucket)
+        words = (w for bucket in wordfreq.get_frequency_list(lang)[: _TOP_BUCKETS + 1] for w in bucket)
+        out[lang] = {w: float(wordfreq.zipf_frequency(w, lang)) for w in words}
     return out
 
 
 def _is_set_dict(value: object) -> bool:
-    return isinstance(value, dict) and set(value) == set(_FOREIGN_LANGS) and all(isinstance(v, frozenset) for v in value.values())
+    return (
+        isinstance(value, dict)
+        and set(value) == set(_FOREIGN_LANGS)
+        and all(isinstance(v, dict) and all(isinstance(z, float) for z in v.values()) for v in value.values())
+    )
 
 
 @functools.cache

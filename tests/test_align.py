@@ -371,3 +371,73 @@ def test_run_with_audio_refuses_in_one_line_and_writes_nothing(clip: Clip, tmp_p
     assert len(lines) == 1 and message in lines[0], done.stderr
     assert "Traceback" not in done.stderr
     assert not (out.exists() and any(out.iterdir()))
+
+
+@needs_audio
+def test_a_long_recording_aligned_in_two_halves_at_once_gives_the_same_times(clip: Clip, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The split (`sphinx.align_split`) on the clip with windows small enough for it: the second half
+    runs here, the first in a child interpreter; the times are those of one pass."""
+    words = [w for s in clip.words for w in s]
+    params = dataclasses.replace(sphinx.Params(), window=1000)
+    monkeypatch.setattr(sphinx, "SPLIT_MIN_WINDOWS", 1)
+    monkeypatch.setattr(sphinx, "cores", lambda: 1)
+    one_pass = align(words, clip.pcm, params=params)
+    monkeypatch.setattr(sphinx, "cores", lambda: 2)
+    started: list[object] = []
+    real_start = sphinx._start_part
+
+    def start_part(*args: object) -> object:
+        child = real_start(*args)  # type: ignore[arg-type]
+        started.append(child)
+        return child
+
+    monkeypatch.setattr(sphinx, "_start_part", start_part)
+    seen: list[float] = []
+    split = align(words, clip.pcm, progress=seen.append, params=params)
+    assert started and started[0] is not None, "the first half did not run in a child"
+    assert split.windows == one_pass.windows + 1  # the probe
+    assert seen[-1] == 1.0
+    _on_the_voice(clip, split.times)
+    _same_but_for_a_word_at_the_threshold(split.times, one_pass.times)
+
+
+def _same_but_for_a_word_at_the_threshold(mine: list[WordTime], plain: list[WordTime]) -> None:
+    """The same times within 6 frames where both passes trust a word, and the same words trusted but
+    for two at most (the two passes' windows differ, and the judge's limit is learned from the costs)."""
+    assert len(mine) == len(plain)
+    assert sum(a.reliable != b.reliable for a, b in zip(mine, plain, strict=True)) <= 2
+    for a, b in zip(mine, plain, strict=True):
+        if a.reliable and b.reliable:
+            assert abs(a.start_ms - b.start_ms) <= 60 and abs(a.end_ms - b.end_ms) <= 60, (a, b)
+
+
+def _on_the_voice(clip: Clip, times: list[WordTime]) -> None:
+    first = 0
+    for (on, off), words in zip(clip.spans, clip.words, strict=True):
+        last = first + len(words) - 1
+        assert abs(times[first].start_ms / 1000 - on) <= 0.05, (words[0], times[first], on)
+        assert abs(times[last].end_ms / 1000 - off) <= 0.15, (words[-1], times[last], off)
+        first = last + 1
+
+
+@needs_audio
+def test_a_failed_child_leaves_the_first_half_to_this_process(clip: Clip, monkeypatch: pytest.MonkeyPatch) -> None:
+    words = [w for s in clip.words for w in s]
+    params = dataclasses.replace(sphinx.Params(), window=1000)
+    monkeypatch.setattr(sphinx, "SPLIT_MIN_WINDOWS", 1)
+    monkeypatch.setattr(sphinx, "cores", lambda: 2)
+    monkeypatch.setattr(sphinx.sys, "executable", "/bin/false")  # the child exits at once, with no answer
+    answers: list[object] = []
+    real_finish = sphinx._finish_part
+
+    def finish_part(child: object) -> object:
+        answers.append(real_finish(child))  # type: ignore[arg-type]
+        return answers[-1]
+
+    monkeypatch.setattr(sphinx, "_finish_part", finish_part)
+    split = align(words, clip.pcm, params=params)
+    assert answers == [None]  # the split happened, the child failed, and this process aligned its half
+    monkeypatch.setattr(sphinx, "cores", lambda: 1)
+    one_pass = align(words, clip.pcm, params=params)
+    _on_the_voice(clip, split.times)
+    _same_but_for_a_word_at_the_threshold(split.times, one_pass.times)

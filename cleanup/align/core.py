@@ -1,7 +1,7 @@
 """From words and PCM to word times an editor can trust: alignment, checks, onset snapping, interpolation.
 
 1. Refuse a recording far too short for the text (before any work).
-2. Align in windows (`sphinx.align_windows`).
+2. Align in windows (`sphinx.align_windows`), a long recording in two halves at once (`sphinx.align_split`).
 3. Judge each placed word: its acoustic cost per frame against the recording's own typical cost (a
    word forced onto audio that does not say it scores far worse), and its length against its phones
    (squeezed to the model's minimum of 3 frames a phone, or stretched over a pause, music or speech
@@ -127,7 +127,7 @@ def align(
                 "is it the narration of this text?",
             )
 
-    hits, windows = sphinx.align_windows(prep, pcm, params, progress, check)
+    hits, windows = sphinx.align_split(prep, pcm, params, progress, check)
     rms = au.frame_rms(pcm)
     verdict = _Verdict(prep, judge)
     verdict.learn(hits)

@@ -19,7 +19,11 @@ from __future__ import annotations
 import importlib
 import itertools
 import math
+import os
+import pickle
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +81,14 @@ class Prepared:
     syllables: list[int]
     boundary: list[bool]  # a sentence start (or a place like one): skips and detours start here
     unknown: list[str] = field(default_factory=list)  # keys pronounced by espeak-ng
+    added: list[tuple[str, str]] = field(default_factory=list)  # (dictionary name, phones) given to the decoder
+
+    def part(self, a: int, b: int) -> Prepared:
+        """Words [a, b) as a text of their own (word a starts it, as a sentence does)."""
+        boundary = self.boundary[a:b]
+        if boundary:
+            boundary[0] = True
+        return Prepared(self.words[a:b], self.keys[a:b], self.phones[a:b], self.syllables[a:b], boundary, [], self.added)
 
 
 _DECODERS: dict[tuple[Any, ...], Any] = {}
@@ -139,7 +151,14 @@ def prepare(words: list[str], dec: Any) -> Prepared:
         phones.append(n)
         syll.append(s)
     unknown = [k for k, alts in prons.items() if alts and alts[0]]
-    return Prepared(words, keys, phones, syll, boundaries(words), unknown)
+    return Prepared(words, keys, phones, syll, boundaries(words), unknown, added)
+
+
+def teach(dec: Any, prep: Prepared) -> None:
+    """Give a decoder (another process's) the pronunciations `prepare` made for this text."""
+    missing = [(name, said) for name, said in prep.added if dec.lookup_word(name) is None]
+    for i, (name, said) in enumerate(missing):
+        dec.add_word(name, said, i == len(missing) - 1)
 
 
 def boundaries(words: list[str], longest: int = 20, step: int = 12) -> list[bool]:
@@ -284,13 +303,15 @@ def align_windows(
     params: Params,
     progress: Callable[[float], None] | None = None,
     check: Callable[[int, int], None] | None = None,
+    cmn: str | None = None,
 ) -> tuple[list[Hit | None], int]:
     """Every word's hit (None where no window placed it) and how many windows were decoded.
 
     After each window, `progress(share of the audio done)` and `check(words placed so far, frames
-    done)`, which may raise to stop early."""
+    done)`, which may raise to stop early. `cmn`: the cepstral mean to start from (the recording's,
+    when the audio given starts in its middle)."""
     dec = decoder(params)
-    dec.set_cmn(_CMN[id(dec)])  # the live mean carries over between utterances: not from another recording
+    dec.set_cmn(cmn or _CMN[id(dec)])  # the live mean carries over between utterances: not from another recording
     total = au.frame_count(pcm)
     n = len(prep.keys)
     hits: list[Hit | None] = [None] * n
@@ -365,3 +386,159 @@ def _cost(ascore: float) -> float:
     """The Python API gives exp(acoustic score) with the decoder's internal scaling (2^-10 of nats):
     its negative log is the word's acoustic cost relative to the best senone of each frame (0: perfect)."""
     return -math.log(ascore) * 1024.0 if ascore > 0 else 1e9
+
+
+SPLIT_MIN_WINDOWS = 4
+"""A recording of at least this many windows is aligned as two halves at once, one per core."""
+ANCHOR_WORDS = 6
+"""The second half starts at a sentence of at least this many words that its probe window placed whole."""
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def align_split(
+    prep: Prepared,
+    pcm: bytes,
+    params: Params,
+    progress: Callable[[float], None] | None = None,
+    check: Callable[[int, int], None] | None = None,
+) -> tuple[list[Hit | None], int]:
+    """`align_windows`, on two cores when the recording is long: the windows must follow one another
+    (each starts where the last kept word ends), so a long recording is cut in two where a sentence
+    starts, and the halves are aligned at the same time, the first in another process.
+
+    Where to cut is found, not guessed: the sentence start nearest the middle of the text (by phones)
+    is expected at the same share of the audio; a probe window from 30 s before that point, whose
+    grammar may skip sentences and absorb speech it does not have, places the text there, and the
+    first sentence it places whole (``ANCHOR_WORDS`` words or more, each at a plausible cost) is
+    where the second half begins: its first word's start in the audio. When the probe finds none
+    (a recording that does not follow the text there), the whole is aligned in one pass."""
+    total = au.frame_count(pcm)
+    n = len(prep.keys)
+    if cores() < 2 or total < SPLIT_MIN_WINDOWS * params.window:
+        return align_windows(prep, pcm, params, progress, check)
+    anchor = _anchor(prep, pcm, params, total)
+    if anchor is None:
+        return align_windows(prep, pcm, params, progress, check)
+    word, frame, cmn = anchor
+    cut = frame * au.FRAME_BYTES
+    first_half = prep.part(0, word)
+    child = _start_part(first_half, pcm[:cut], params)
+    try:
+
+        def second_progress(share: float) -> None:
+            if progress is not None:
+                progress(min(0.99, share))
+
+        second, windows_b = align_windows(prep.part(word, n), pcm[cut:], params, second_progress, check, cmn)
+        part = _finish_part(child)
+        first, windows_a = part if part is not None else align_windows(first_half, pcm[:cut], params)
+    finally:
+        if child is not None and child.poll() is None:
+            child.kill()
+            child.wait()
+    hits: list[Hit | None] = [*first, *(Hit(h.start + frame, h.end + frame, h.cost) if h is not None else None for h in second)]
+    if progress is not None:
+        progress(1.0)
+    return hits, windows_a + windows_b + 1
+
+
+def _start_part(prep: Prepared, pcm: bytes, params: Params) -> subprocess.Popen[bytes] | None:
+    """The first half's alignment in a child interpreter of its own (no fork of this process, no
+    re-import of the caller's main module), fed and answered by pickles through pipes."""
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-c", "from cleanup.align.sphinx import _part_main; _part_main()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+    assert child.stdin is not None
+    try:
+        child.stdin.write(pickle.dumps((prep, pcm, params), protocol=pickle.HIGHEST_PROTOCOL))
+        child.stdin.close()
+    except OSError:
+        child.kill()
+        child.wait()
+        return None
+    return child
+
+
+def _finish_part(child: subprocess.Popen[bytes] | None) -> tuple[list[Hit | None], int] | None:
+    """The child's answer, or None when it failed (then the half is aligned here)."""
+    if child is None:
+        return None
+    assert child.stdout is not None
+    data = child.stdout.read()
+    if child.wait() != 0 or not data:
+        return None
+    try:
+        hits, windows = pickle.loads(data)
+    except Exception:  # a broken answer: align that half here
+        return None
+    return hits, windows
+
+
+def _part_main() -> None:
+    """The child's side of `_start_part`."""
+    prep, pcm, params = pickle.loads(sys.stdin.buffer.read())
+    sys.stdout.buffer.write(pickle.dumps(_align_part(prep, pcm, params), protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+
+
+def _align_part(prep: Prepared, pcm: bytes, params: Params) -> tuple[list[Hit | None], int]:
+    dec = decoder(params)
+    teach(dec, prep)
+    return align_windows(prep, pcm, params)
+
+
+def _anchor(prep: Prepared, pcm: bytes, params: Params, total: int) -> tuple[int, int, str] | None:
+    """(word, frame) where the second half begins, and the cepstral mean the probe ended with (the
+    voice's there, for the second half to start from), or None (see `align_split`)."""
+    n = len(prep.keys)
+    cum = list(itertools.accumulate(prep.phones))
+    speakable = cum[-1] if cum else 0
+    starts = [i for i in range(1, n) if prep.boundary[i] and prep.phones[i]]
+    if not speakable or not starts:
+        return None
+    middle = min(starts, key=lambda i: abs(cum[i - 1] - speakable / 2))
+    expected = int(total * cum[middle - 1] / speakable)
+    pos = max(0, expected - params.window // 3)
+    end = min(total, pos + params.window)
+    dec = decoder(params)
+    dec.set_cmn(_CMN[id(dec)])
+    placed = dict(_window(dec, prep, pcm, pos, end, middle, params))
+    cmn = str(dec.get_cmn())
+    limit = pos + int((end - pos) * params.keep)
+    for i in sorted(placed):
+        if not prep.boundary[i] or i == 0:
+            continue
+        j = i + 1
+        while j < n and not prep.boundary[j]:
+            j += 1
+        sentence = [k for k in range(i, j) if prep.phones[k]]
+        hits = [placed.get(k) for k in sentence]
+        if len(sentence) < ANCHOR_WORDS or any(h is None for h in hits):
+            continue
+        sure = [h for h in hits if h is not None]
+        if sure[0].start <= pos + 50 or sure[-1].end > limit:
+            continue  # at the probe's edges the decoder is least sure
+        if any(b.start < a.end for a, b in itertools.pairwise(sure)):
+            continue
+        per_frame = sorted(h.cost / max(1, h.end - h.start) for h in sure)
+        if per_frame[len(per_frame) // 2] > ANCHOR_MAX_COST:
+            continue
+        return i, sure[0].start, cmn
+    return None
+
+
+ANCHOR_MAX_COST = 4.0
+"""The probe's sentence must be placed at a median cost a frame (nats) a read word has: no more than the
+cost above which the judge doubts any word."""

@@ -4,15 +4,23 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: out test lint players eval bench clean
+.PHONY: out test lint players audio-debs eval bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-out: $(STAMP)
+out: $(STAMP) audio-debs
 	$(VENV)/bin/cleanup run seeds --out out
+
+# --audio needs ffmpeg (decoding) and espeak-ng (pronunciations): Debian packages, installed when missing
+audio-debs:
+	@if ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg espeak-ng >/dev/null; \
+	  else echo "ffmpeg/espeak-ng missing (cleanup run --audio needs them): sudo apt-get install ffmpeg espeak-ng"; fi; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check cleanup tests eval

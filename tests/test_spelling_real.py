@@ -127,3 +127,12 @@ def test_the_same_slip_takes_the_same_correction_throughout() -> None:
 
 def test_a_run_together_word_with_no_single_word_near_is_split_in_an_unusual_phrase() -> None:
     assert "sum up reality just sum it up" in cleaned("an attempt to sum up realityjust sum it up")
+
+
+def test_a_misspelling_with_several_known_corrections_takes_the_one_its_context_wants() -> None:
+    """codespell lists taught and thought for `tought`, there, their and the for `ther`: the context
+    picks, and where it does not pick clearly enough, the word is flagged with the likeliest first."""
+    assert cleaned("she tought me how to swim") == "She taught me how to swim."
+    assert cleaned("I tought about it all night") == "I thought about it all night."
+    assert cleaned("we went over ther yesterday") == "We went over there yesterday."
+    assert flagged("they lost ther keys")["ther"][0] == "their"

@@ -325,7 +325,7 @@ def judge(
             return Verdict(options[0], (options[0],), "a common misspelling (codespell's list)", 0.95)
         else:
             scored = sorted(((_option_score(lex, word, o) + CONTEXT_WEIGHT * fit(o), o) for o in options), reverse=True)
-            if scored[0][0] - scored[1][0] >= MIN_MARGIN and fit(scored[0][1]) > MISFIT:
+            if scored[0][0] - scored[1][0] >= max(MIN_MARGIN, _margin_needed(fit(scored[0][1]))) and fit(scored[0][1]) > MISFIT:
                 return Verdict(
                     scored[0][1],
                     tuple(o for _, o in scored),

@@ -99,10 +99,15 @@ def _single_summary(job: Job, result: Result) -> None:
     doubt = _encoding_doubt(result)
     if doubt:
         review.append(doubt + ": check accented letters and quotes")
-    print(f"to review: {'; '.join(review)}; every change is in {base.name}.report.json")
+    print(f"to review: {'; '.join(review)}; open {base.name}.review.html to see and decide each change")
     times = _times_said(result)
     if times:
         print(f"times: {times}")
+    if result.unmatched_decisions:
+        _err(
+            f"{job.label}: {_plural(result.unmatched_decisions, 'review decision')} matched nothing in this run "
+            f"(listed under decisions.unmatched in {base.name}.report.json)"
+        )
 
 
 SOURCE_NAMES = {
@@ -182,7 +187,8 @@ def _batch_summary(jobs: list[Job], results: dict[Job, Result], failed: dict[Job
     if repaired:
         print(f"timing repairs: {repaired} in {sum(1 for r in results.values() if r.repairs)} inputs (listed in their reports)")
     print(
-        f"to review: {_plural(flagged, 'doubt')} flagged and {_plural(removed, 'note')} removed; every change is in the .report.json files"
+        f"to review: {_plural(flagged, 'doubt')} flagged and {_plural(removed, 'note')} removed; "
+        "open the .review.html pages to see and decide each change"
     )
 
 
@@ -225,6 +231,14 @@ def run(
             "--audio", help="The narration (audio or video): time the cues to the voice. One transcript at a time.", show_default=False
         ),
     ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(
+            "--decisions",
+            help="An editor's decisions from the review page (<stem>.decisions.json): re-applied. One transcript at a time.",
+            show_default=False,
+        ),
+    ] = None,
     jobs_n: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes for a batch (default: all cores).", show_default=False),
@@ -234,7 +248,7 @@ def run(
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on an internal error.")] = False,
 ) -> None:
-    """Clean transcripts into OUT/<stem>.txt, .srt, .vtt and .report.json."""
+    """Clean transcripts into OUT/<stem>.txt, .srt, .vtt, .review.html and .report.json."""
     from cleanup.engines import languagetool_url
     from cleanup.plan import FOLDER_SUFFIXES, plan, prepare_out_dir
     from cleanup.process import Options, load_words, timing_options
@@ -262,6 +276,7 @@ def run(
             keep_fillers=keep_fillers,
             keep_sound_tags=keep_sound_tags,
             audio=audio,
+            decisions=decisions,
         )
         timing_options(options)
         if out.exists() and not out.is_dir():
@@ -269,6 +284,8 @@ def run(
         found = plan(inputs, out, force)
         if audio is not None:
             _check_audio(audio, len(found.jobs), cluster)
+        if decisions is not None:
+            _check_decisions(decisions, len(found.jobs))
         for note in found.notes:
             _err(note)
         if not found.jobs:
@@ -284,6 +301,15 @@ def run(
     jobs = found.jobs
     code = _run_jobs(jobs, options, debug, cores() if jobs_n is None else jobs_n, cluster)
     raise typer.Exit(code)
+
+
+def _check_decisions(decisions: Path, inputs: int) -> None:
+    """``--decisions`` before any work: one transcript (decisions are keyed by its positions), a valid file."""
+    if inputs != 1:
+        raise CleanupError(None, f"--decisions goes with one transcript, not {inputs}: its decisions are about that transcript")
+    from cleanup.clean.decisions import load_decisions
+
+    load_decisions(decisions)
 
 
 def _check_audio(audio: Path, inputs: int, cluster: str | None) -> None:

@@ -30,7 +30,7 @@ from cleanup.errors import UsageError
 FOLDER_SUFFIXES = (".txt", ".text", ".srt", ".vtt")
 """What a folder walk takes: transcripts (caption paste, plain lines, prose, "Show transcript" text)
 and timed subtitle files (SRT, WebVTT, YouTube's auto-captions)."""
-OUTPUT_SUFFIXES = (".txt", ".srt", ".vtt", ".report.json")
+OUTPUT_SUFFIXES = (".txt", ".srt", ".vtt", ".review.html", ".report.json")
 REPORT_SCHEMA_PREFIX = "cleanup.report/"
 _OUR_REPORT = re.compile(r'^\{\s*"schema"\s*:\s*"' + re.escape(REPORT_SCHEMA_PREFIX))
 

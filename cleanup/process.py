@@ -53,6 +53,8 @@ class Options:
     keep_sound_tags: bool = False
     audio: Path | None = None
     """The narration (any audio or video ffmpeg reads): the cues are timed to the voice (``--audio``)."""
+    decisions: Path | None = None
+    """An editor's review decisions (``--decisions``, exported by the review page): re-applied."""
 
 
 @dataclass
@@ -78,6 +80,8 @@ class Result:
     """Times in the input that had to be repaired (running backwards, overlapping, empty cues)."""
     timed: bool = False
     """The input gave the times (``--wpm`` and ``--duration`` did not apply)."""
+    unmatched_decisions: int = 0
+    """Review decisions (``--decisions``) that matched no change or doubt of this run."""
 
 
 @dataclass
@@ -88,6 +92,8 @@ class Rendered:
     texts: dict[str, str]
     report: dict[str, Any]
     result: Result
+    doc: Document | None = None
+    """The cleaned document the subtitles were cut from (in-process callers; not sent between processes)."""
 
 
 @functools.cache
@@ -127,11 +133,17 @@ def render(path: Path, options: Options, data: bytes | None = None) -> Rendered:
     timing = timing_options(options)
     doc = read(path, data, options.source_format)
     engine = engine_for(languagetool_url(options.languagetool))
+    decisions = None
+    if options.decisions is not None:
+        from cleanup.clean.decisions import load_decisions
+
+        decisions = load_decisions(options.decisions)
     ctx = Context(
         protected=options.words,
         engine=engine,
         max_paragraph_sentences=options.max_paragraph_sentences,
         options={"keep_fillers": "yes"} if options.keep_fillers else {},
+        decisions=decisions,
     )
     cleaned = clean(doc, ctx)
     if options.audio is not None:
@@ -141,10 +153,16 @@ def render(path: Path, options: Options, data: bytes | None = None) -> Rendered:
     except CleanupError as exc:
         raise CleanupError(path, exc.message) from None
     report = build_report(str(path), subs.doc, cleaned.changes, cleaned.flags, engine.name, subs)
+    if options.decisions is not None:
+        report["decisions"] = {"file": str(options.decisions), "unmatched": list(cleaned.unmatched)}
+    from cleanup.writers.review import render_review
+
     texts = {
         ".txt": render_prose(cleaned.doc),
         ".srt": render_srt(subs.cues),
         ".vtt": render_vtt(subs.cues, subs.editor_notes(), cleaned.doc.title),
+        # the page names its input by the file's name only: it stays the same wherever the input was given from
+        ".review.html": render_review({**report, "input": {**report["input"], "path": path.name}}, subs.doc, path.stem),
     }
     result = Result(
         path,
@@ -160,8 +178,9 @@ def render(path: Path, options: Options, data: bytes | None = None) -> Rendered:
         too_fast=len(subs.too_fast),
         repairs=len(doc.repairs),
         timed=subs.timed_input,
+        unmatched_decisions=len(cleaned.unmatched),
     )
-    return Rendered(texts, report, result)
+    return Rendered(texts, report, result, subs.doc)
 
 
 def finish_report(rendered: Rendered, base: Path) -> dict[Path, str]:

@@ -22,7 +22,7 @@ def test_run_writes_prose_and_report(tmp_path: Path) -> None:
     src = tmp_path / "talk.txt"
     src.write_text(caption("It occured to us~", "that words matter [b-roll: a crowd]", "the end"), encoding="utf-8")
     assert main(["run", str(src), "--out", str(tmp_path / "out")]) == 0
-    assert outputs(tmp_path / "out") == ["talk.report.json", "talk.srt", "talk.txt", "talk.vtt"]
+    assert outputs(tmp_path / "out") == ["talk.report.json", "talk.review.html", "talk.srt", "talk.txt", "talk.vtt"]
     prose = (tmp_path / "out" / "talk.txt").read_text(encoding="utf-8")
     assert prose == "A Title\n2024-01-01\n\nIt occurred to us that words matter. The end.\n"
     report = json.loads((tmp_path / "out" / "talk.report.json").read_text(encoding="utf-8"))
@@ -70,7 +70,7 @@ def test_batch_goes_on_past_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFix
     code = main(["run", str(folder), "--out", str(tmp_path / "out")])
     captured = capsys.readouterr()
     assert code == 1
-    assert outputs(tmp_path / "out") == [f"{s}.{e}" for s in "ac" for e in ("report.json", "srt", "txt", "vtt")]
+    assert outputs(tmp_path / "out") == [f"{s}.{e}" for s in "ac" for e in ("report.json", "review.html", "srt", "txt", "vtt")]
     assert "b.txt: empty file" in captured.err
     assert "2 done, 1 failed" in captured.out
 
@@ -129,7 +129,7 @@ def test_real_subprocess(tmp_path: Path) -> None:
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "cleanup"]
     done = subprocess.run([*cmd, "run", str(SEED), "--out", str(tmp_path)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert outputs(tmp_path) == [f"{SEED.stem}.{e}" for e in ("report.json", "srt", "txt", "vtt")]
+    assert outputs(tmp_path) == [f"{SEED.stem}.{e}" for e in ("report.json", "review.html", "srt", "txt", "vtt")]
     usage = subprocess.run([*cmd, "run"], capture_output=True, text=True)
     assert usage.returncode == 2
 

@@ -20,11 +20,12 @@ import pytest
 from cleanup import __version__
 from cleanup.cli import main
 from cleanup.errors import CleanupError
+from cleanup.plan import OUTPUT_SUFFIXES
 from cleanup.readers.decode import decode
 from cleanup.subtitles.rules import parse_time
 from tests.conftest import SEED, caption
 
-SUFFIXES = (".report.json", ".srt", ".txt", ".vtt")
+SUFFIXES = tuple(sorted(OUTPUT_SUFFIXES))
 
 
 def cmd() -> list[str]:

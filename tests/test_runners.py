@@ -15,11 +15,12 @@ import psutil
 import pytest
 
 from cleanup.cli import main
+from cleanup.plan import OUTPUT_SUFFIXES
 from cleanup.process import Options
 from cleanup.run import dask as dask_runner
 from tests.conftest import SEED, caption
 
-SUFFIXES = (".report.json", ".srt", ".txt", ".vtt")
+SUFFIXES = tuple(sorted(OUTPUT_SUFFIXES))
 
 
 def cmd() -> list[str]:
@@ -62,7 +63,7 @@ def test_options_are_a_plain_picklable_value() -> None:
 def test_every_core_writes_what_one_process_writes(
     talks: Path, one_process: dict[str, bytes], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert len(one_process) == 16
+    assert len(one_process) == 4 * len(OUTPUT_SUFFIXES)
     assert main(["run", str(talks), "--out", str(tmp_path), "--jobs", "2"]) == 1
     captured = capsys.readouterr()
     assert tree(tmp_path) == one_process

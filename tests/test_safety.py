@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from cleanup.cli import main
+from cleanup.plan import OUTPUT_SUFFIXES
 from cleanup.writers import atomic
 from cleanup.writers.atomic import write_all
 from tests.conftest import caption
 
-SUFFIXES = (".report.json", ".srt", ".txt", ".vtt")
+SUFFIXES = tuple(sorted(OUTPUT_SUFFIXES))
 
 
 def names(folder: Path) -> list[str]:

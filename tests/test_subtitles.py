@@ -138,12 +138,12 @@ def test_writers_read_back_with_independent_parsers(seed_subs: Subtitles, tmp_pa
     assert "-->" not in "".join(b for b in vtt_text.split("\n\n") if b.startswith("NOTE"))
 
 
-def test_run_writes_four_files_and_the_report_has_the_subtitle_check(tmp_path: Path) -> None:
+def test_run_writes_five_files_and_the_report_has_the_subtitle_check(tmp_path: Path) -> None:
     src = tmp_path / "t.txt"
     src.write_text(caption("It occured to us~", "that words matter [b-roll: a crowd]", "the end"), encoding="utf-8")
     out = tmp_path / "o"
     assert main(["run", str(src), "--out", str(out), "--start", "00:00:10"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["t.report.json", "t.srt", "t.txt", "t.vtt"]
+    assert sorted(p.name for p in out.iterdir()) == ["t.report.json", "t.review.html", "t.srt", "t.txt", "t.vtt"]
     raw = (out / "t.srt").read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw
     report = json.loads((out / "t.report.json").read_text(encoding="utf-8"))

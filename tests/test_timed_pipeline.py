@@ -263,7 +263,7 @@ def test_timed_inputs_that_would_share_outputs_are_refused(tmp_path: Path, capsy
     (folder / "talk.vtt").rename(folder / "talk.en.vtt")
     assert main(["run", str(folder), "--out", str(tmp_path / "o")]) == 0
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == sorted(
-        f"{stem}.{ext}" for stem in ("talk", "talk.en") for ext in ("report.json", "srt", "txt", "vtt")
+        f"{stem}.{ext}" for stem in ("talk", "talk.en") for ext in ("report.json", "review.html", "srt", "txt", "vtt")
     )
 
 

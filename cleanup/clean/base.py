@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from cleanup.model import Change, Document, Flag, Token, split_affixes, token_span
 
 if TYPE_CHECKING:
+    from cleanup.clean.decisions import Decisions
     from cleanup.engines import GrammarEngine
 
 
@@ -27,6 +28,9 @@ class Context:
     """The grammar engine (Harper in-process by default, or a LanguageTool server)."""
     max_paragraph_sentences: int = 8
     options: dict[str, str] = field(default_factory=dict)
+    decisions: Decisions | None = None
+    """An editor's review decisions (``--decisions``): rejected changes are undone after their
+    stage, resolved flags applied after the pipeline (see :mod:`cleanup.clean.decisions`)."""
 
 
 StageResult = tuple[Document, list[Change], list[Flag]]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from cleanup.clean.base import Context, Stage
 from cleanup.clean.conservation import check_conservation
+from cleanup.clean.decisions import Review
 from cleanup.clean.fillers import fillers
 from cleanup.clean.grammar import grammar
 from cleanup.clean.notes import notes
@@ -33,6 +35,9 @@ class Cleaned:
     doc: Document
     changes: list[Change] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
+    """The review decisions (``ctx.decisions``) that matched no change or flag of this run, or
+    could not be applied, as loaded."""
 
 
 MAX_PASSES = 3
@@ -43,12 +48,16 @@ def clean(doc: Document, ctx: Context) -> Cleaned:
     stages new neighbours to judge, so the stages run again until a pass removes nothing: the
     result is a fixed point, and cleaning it again changes nothing."""
     result = Cleaned(doc)
+    review = Review(ctx.decisions) if ctx.decisions is not None else None
     check_conservation(doc, [], "read")
     for _ in range(MAX_PASSES):
         flags_this_pass: list[Flag] = []
         removed = False
         for name, stage in STAGES:
+            before = doc
             doc, changes, flags = stage(doc, ctx)
+            if review is not None:  # the editor's rejected changes are undone as soon as they are made
+                doc, changes = review.after_stage(before, doc, changes, result.changes, name)
             result.changes.extend(changes)
             flags_this_pass.extend(flags)
             removed = removed or any(not c.after for c in changes)
@@ -58,6 +67,10 @@ def clean(doc: Document, ctx: Context) -> Cleaned:
             break
     result.doc = doc
     result.flags = drop_contradicted(result.changes, result.flags)
+    if review is not None:
+        result.doc, result.changes, result.flags = review.resolve(result.doc, result.changes, result.flags)
+        check_conservation(result.doc, result.changes, "review")
+        result.unmatched = review.unmatched()
     return result
 
 

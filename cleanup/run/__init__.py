@@ -41,7 +41,9 @@ def attempt(job: Job, options: Options, data: bytes | None = None, version: str 
     if version != __version__:
         return Outcome(job, error=f"this worker runs cleanup {__version__}, the client {version}", where=str(job.path), fatal=True)
     try:
-        return Outcome(job, render(job.path, options, data))
+        rendered = render(job.path, options, data)
+        rendered.doc = None  # the outputs' text is what travels between processes, not the document
+        return Outcome(job, rendered)
     except CleanupError as exc:
         return Outcome(job, error=exc.message, where=exc.path, fatal=exc.path is None)
     except Exception as exc:

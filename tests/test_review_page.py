@@ -39,31 +39,20 @@ HOSTILE = [
 ]
 
 
-def report_and_doc(path: Path, options: Options | None = None) -> tuple[dict[str, Any], Document]:
+def report_and_doc(path: Path) -> tuple[dict[str, Any], Document]:
     """The report ``render`` makes for ``path``, and the document its positions refer to."""
-    options = options or Options()
-    rendered = render(path, options)
-    doc = getattr(rendered, "doc", None)
-    if doc is None:  # rebuilt as render builds it (read, clean, subtitle)
-        from cleanup.clean.base import Context
-        from cleanup.clean.pipeline import clean
-        from cleanup.engines import languagetool_url
-        from cleanup.process import engine_for, timing_options
-        from cleanup.readers import read
-        from cleanup.subtitles import make_subtitles
-        from cleanup.subtitles.rules import preset
-
-        ctx = Context(protected=options.words, engine=engine_for(languagetool_url(options.languagetool)))
-        cleaned = clean(read(path, None, options.source_format), ctx)
-        doc = make_subtitles(cleaned.doc, preset(options.preset, options.fps), timing_options(options)).doc
-    return rendered.report, doc
+    rendered = render(path, Options())
+    assert rendered.doc is not None
+    return rendered.report, rendered.doc
 
 
 def write_page(path: Path, out: Path) -> tuple[dict[str, Any], Document, Path]:
-    report, doc = report_and_doc(path)
+    """The page `cleanup run` writes for ``path`` (render's own), with the report and document behind it."""
+    rendered = render(path, Options())
+    assert rendered.doc is not None
     page = out / f"{path.stem}.review.html"
-    page.write_text(render_review(report, doc, path.stem), encoding="utf-8")
-    return report, doc, page
+    page.write_text(rendered.texts[".review.html"], encoding="utf-8")
+    return rendered.report, rendered.doc, page
 
 
 @pytest.fixture
@@ -132,7 +121,7 @@ def test_seed_page_review_export_and_reload(browser: Browser, tmp_path: Path) ->
     c, f = report["changes"][spelling], report["flagged"][flag]
     expected = {
         "schema": "cleanup-decisions/1",
-        "input": report["input"]["path"],
+        "input": SEED.name,  # the page names its input by the file name only
         "decisions": [
             {
                 "about": "change",

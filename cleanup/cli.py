@@ -231,6 +231,13 @@ def run(
             "--audio", help="The narration (audio or video): time the cues to the voice. One transcript at a time.", show_default=False
         ),
     ] = None,
+    formats_text: Annotated[
+        str,
+        typer.Option(
+            "--formats",
+            help="Delivery files, comma-separated: srt, vtt, ttml, scc, ass, edl, fcpxml, csv; markers = edl,fcpxml,csv; all.",
+        ),
+    ] = "srt,vtt",
     decisions: Annotated[
         Path | None,
         typer.Option(
@@ -248,9 +255,9 @@ def run(
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on an internal error.")] = False,
 ) -> None:
-    """Clean transcripts into OUT/<stem>.txt, .srt, .vtt, .review.html and .report.json."""
+    """Clean transcripts into OUT/<stem>.txt, .srt, .vtt (and the --formats asked for), .review.html and .report.json."""
     from cleanup.engines import languagetool_url
-    from cleanup.plan import FOLDER_SUFFIXES, plan, prepare_out_dir
+    from cleanup.plan import FOLDER_SUFFIXES, output_suffixes, parse_formats, plan, prepare_out_dir
     from cleanup.process import Options, load_words, timing_options
     from cleanup.readers import format_name
     from cleanup.run.local import cores
@@ -277,11 +284,12 @@ def run(
             keep_sound_tags=keep_sound_tags,
             audio=audio,
             decisions=decisions,
+            formats=parse_formats(formats_text),
         )
         timing_options(options)
         if out.exists() and not out.is_dir():
             raise CleanupError(None, f"--out {out}: is a file, not a folder")
-        found = plan(inputs, out, force)
+        found = plan(inputs, out, force, output_suffixes(options.formats))
         if audio is not None:
             _check_audio(audio, len(found.jobs), cluster)
         if decisions is not None:

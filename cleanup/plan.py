@@ -25,12 +25,52 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleanup.errors import UsageError
+from cleanup.errors import CleanupError, UsageError
 
 FOLDER_SUFFIXES = (".txt", ".text", ".srt", ".vtt")
 """What a folder walk takes: transcripts (caption paste, plain lines, prose, "Show transcript" text)
 and timed subtitle files (SRT, WebVTT, YouTube's auto-captions)."""
-OUTPUT_SUFFIXES = (".txt", ".srt", ".vtt", ".review.html", ".report.json")
+FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "srt": (".srt",),
+    "vtt": (".vtt",),
+    "ttml": (".ttml",),
+    "scc": (".scc",),
+    "ass": (".ass",),
+    "edl": (".markers.edl",),
+    "fcpxml": (".fcpxml",),
+    "csv": (".markers.csv",),
+}
+"""The delivery formats ``--formats`` names, and the files each writes beside the prose, the review page and the report."""
+FORMAT_GROUPS = {"markers": ("edl", "fcpxml", "csv"), "all": tuple(FORMAT_SUFFIXES)}
+DEFAULT_FORMATS = ("srt", "vtt")
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``srt,vtt,ttml`` -> the formats in their canonical order; ``markers`` is edl, fcpxml and csv; ``all`` every one."""
+    chosen: set[str] = set()
+    for name in (part.strip().lower() for part in text.split(",")):
+        if not name:
+            continue
+        if name in FORMAT_GROUPS:
+            chosen.update(FORMAT_GROUPS[name])
+        elif name in FORMAT_SUFFIXES:
+            chosen.add(name)
+        else:
+            names = ", ".join([*FORMAT_SUFFIXES, *FORMAT_GROUPS])
+            raise CleanupError(None, f"--formats: unknown format {name!r}: choose from {names}")
+    if not chosen:
+        raise CleanupError(None, "--formats is empty: name at least one of srt, vtt, ttml, scc, ass, markers (or all)")
+    return tuple(f for f in FORMAT_SUFFIXES if f in chosen)
+
+
+def output_suffixes(formats: tuple[str, ...] = DEFAULT_FORMATS) -> tuple[str, ...]:
+    """Every file an input gives, in the order they are written: the prose, the formats, the review page, the report."""
+    return (".txt", *(s for f in FORMAT_SUFFIXES if f in formats for s in FORMAT_SUFFIXES[f]), ".review.html", ".report.json")
+
+
+OUTPUT_SUFFIXES = output_suffixes()
+"""The files of a run with the default formats."""
+ALL_SUFFIXES = output_suffixes(tuple(FORMAT_SUFFIXES))
 REPORT_SCHEMA_PREFIX = "cleanup.report/"
 _OUR_REPORT = re.compile(r'^\{\s*"schema"\s*:\s*"' + re.escape(REPORT_SCHEMA_PREFIX))
 
@@ -44,8 +84,11 @@ class Job:
     label: str
     """How the input is named in messages: as given, or relative to the folder it was found in."""
 
+    suffixes: tuple[str, ...] = OUTPUT_SUFFIXES
+    """What this run writes for it (``--formats``)."""
+
     def outputs(self) -> list[Path]:
-        return [self.base.with_name(self.base.name + suffix) for suffix in OUTPUT_SUFFIXES]
+        return [self.base.with_name(self.base.name + suffix) for suffix in self.suffixes]
 
 
 @dataclass
@@ -92,7 +135,7 @@ def read_report(base: Path) -> dict[str, Any] | None:
 def _is_our_output(path: Path) -> bool:
     """A ``.txt`` (or ``.srt``/``.vtt``) that sits beside a report of ours with the same stem."""
     name = path.name
-    for suffix in OUTPUT_SUFFIXES:
+    for suffix in ALL_SUFFIXES:
         if name.endswith(suffix) and suffix != ".report.json":
             return written_by_us(path.with_name(name[: -len(suffix)]))
     return False
@@ -140,8 +183,8 @@ def _note_skipped_out_dir(folder: Path, notes: list[str]) -> None:
         )
 
 
-def plan(inputs: list[Path], out_dir: Path, force: bool = False) -> Plan:
-    """The jobs of a run, checked (:func:`check`)."""
+def plan(inputs: list[Path], out_dir: Path, force: bool = False, suffixes: tuple[str, ...] = OUTPUT_SUFFIXES) -> Plan:
+    """The jobs of a run, checked (:func:`check`). ``suffixes``: the files each input gives (``--formats``)."""
     out_real = _real(out_dir)
     found = Plan([])
     candidates: list[Job] = []
@@ -153,9 +196,9 @@ def plan(inputs: list[Path], out_dir: Path, force: bool = False) -> Plan:
                 found.empty.append(given)
             for f in files:
                 rel = f.relative_to(given)
-                candidates.append(Job(f, out_dir / rel.parent / f.stem, str(f) if several else str(rel)))
+                candidates.append(Job(f, out_dir / rel.parent / f.stem, str(f) if several else str(rel), suffixes))
         else:
-            candidates.append(Job(given, out_dir / given.stem, str(given)))
+            candidates.append(Job(given, out_dir / given.stem, str(given), suffixes))
     found.jobs = _once(candidates, found.notes)
     check(found.jobs, force)
     return found

@@ -12,7 +12,7 @@ import functools
 import hashlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,11 @@ from cleanup.clean.pipeline import clean
 from cleanup.engines import GrammarEngine, languagetool_url, make_engine
 from cleanup.errors import CleanupError
 from cleanup.model import Document
-from cleanup.plan import OUTPUT_SUFFIXES, origin
+from cleanup.plan import DEFAULT_FORMATS, FORMAT_SUFFIXES, origin, output_suffixes
 from cleanup.readers import read
-from cleanup.subtitles import TimingOptions, make_subtitles
-from cleanup.subtitles.rules import parse_time, preset
+from cleanup.subtitles import Subtitles, TimingOptions, make_subtitles
+from cleanup.subtitles.check import summary as check_summary
+from cleanup.subtitles.rules import SubtitleRules, parse_time, preset
 from cleanup.subtitles.timing import DEFAULT_WPM
 from cleanup.writers.atomic import write_all
 from cleanup.writers.prose import render_prose
@@ -55,6 +56,8 @@ class Options:
     """The narration (any audio or video ffmpeg reads): the cues are timed to the voice (``--audio``)."""
     decisions: Path | None = None
     """An editor's review decisions (``--decisions``, exported by the review page): re-applied."""
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    """The delivery formats written beside the prose, the review page and the report (``--formats``)."""
 
 
 @dataclass
@@ -157,13 +160,11 @@ def render(path: Path, options: Options, data: bytes | None = None) -> Rendered:
         report["decisions"] = {"file": str(options.decisions), "unmatched": list(cleaned.unmatched)}
     from cleanup.writers.review import render_review
 
-    texts = {
-        ".txt": render_prose(cleaned.doc),
-        ".srt": render_srt(subs.cues),
-        ".vtt": render_vtt(subs.cues, subs.editor_notes(), cleaned.doc.title),
-        # the page names its input by the file's name only: it stays the same wherever the input was given from
-        ".review.html": render_review({**report, "input": {**report["input"], "path": path.name}}, subs.doc, path.stem),
-    }
+    made = _deliveries(subs, cleaned.doc, report, rules, timing, options.formats, path, ";" in (options.start or ""))
+    texts = {".txt": render_prose(cleaned.doc)}
+    texts.update((suffix, made[suffix]) for suffix in output_suffixes(options.formats) if suffix in made)
+    # the page names its input by the file's name only: it stays the same wherever the input was given from
+    texts[".review.html"] = render_review({**report, "input": {**report["input"], "path": path.name}}, subs.doc, path.stem)
     result = Result(
         path,
         [],
@@ -183,6 +184,62 @@ def render(path: Path, options: Options, data: bytes | None = None) -> Rendered:
     return Rendered(texts, report, result, subs.doc)
 
 
+def _deliveries(
+    subs: Subtitles,
+    doc: Document,
+    report: dict[str, Any],
+    rules: SubtitleRules,
+    timing: TimingOptions,
+    formats: tuple[str, ...],
+    path: Path,
+    drop_frame: bool = False,
+) -> dict[str, str]:
+    """The text of each delivery file ``formats`` asks for, keyed by suffix; what each was cut with
+    goes into the report (``deliveries``)."""
+    made: dict[str, str] = {}
+    cut_with: dict[str, str] = {}
+    if "srt" in formats:
+        made[".srt"] = render_srt(subs.cues)
+    if "vtt" in formats:
+        made[".vtt"] = render_vtt(subs.cues, subs.editor_notes(), doc.title)
+    if "ttml" in formats:
+        from cleanup.writers.formats import render_ttml
+
+        made[".ttml"] = render_ttml(subs.cues, rules, doc.title)
+    if "ass" in formats:
+        from cleanup.writers.formats import render_ass
+
+        made[".ass"] = render_ass(subs.cues, doc.title)
+    for suffix in made:
+        cut_with[suffix] = rules.name
+    if "scc" in formats:
+        from cleanup.writers.formats import render_scc
+
+        rules608 = preset("cea608")
+        try:
+            subs608 = make_subtitles(doc, rules608, timing)
+        except CleanupError as exc:
+            raise CleanupError(path, f"the CEA-608 captions: {exc.message}") from None
+        made[".scc"], swapped = render_scc(subs608.cues, rules608.fps)
+        cut_with[".scc"] = rules608.name
+        report["cea608"] = {
+            "rules": asdict(rules608),
+            "cues": len(subs608.cues),
+            "check": check_summary(subs608.timed(), subs608.violations),
+            "transliterated": [{"from": a, "to": b} for a, b in swapped],
+        }
+    if {"edl", "fcpxml", "csv"} & set(formats):
+        from cleanup.writers.markers import render_marker_files
+
+        marker_files = render_marker_files(report, subs.doc, doc.title or path.stem, rules.fps, drop=drop_frame)
+        for fmt in ("edl", "fcpxml", "csv"):
+            if fmt in formats:
+                (suffix,) = FORMAT_SUFFIXES[fmt]
+                made[suffix] = marker_files[suffix]
+    report["deliveries"] = cut_with
+    return made
+
+
 def finish_report(rendered: Rendered, base: Path) -> dict[Path, str]:
     """The four files of an input at ``base`` + each suffix. The report is finished here, where the
     outputs' place is known: it records the input's path as seen from the output folder and a
@@ -193,7 +250,7 @@ def finish_report(rendered: Rendered, base: Path) -> dict[Path, str]:
     report["input"] = {**report["input"], "relative_to_outputs": origin(rendered.result.path, base)}
     report["outputs"] = {path.name: "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in files.items()}
     files[base.with_name(base.name + ".report.json")] = render_report(report)
-    assert [p.name[len(base.name) :] for p in files] == list(OUTPUT_SUFFIXES)
+    assert next(iter(files)).name.endswith(".txt") and list(files)[-1].name.endswith(".report.json")
     return files
 
 

@@ -49,6 +49,19 @@ PRESETS = {
     # BBC: 37 characters a line; 160-180 words a minute is about 15-17 characters a second
     "bbc": SubtitleRules(name="bbc", max_chars_per_line=37, max_cps=17.0, target_cps=15.0),
     "vertical": SubtitleRules(name="vertical", max_chars_per_line=28, max_lines=2),
+    # CEA-608 (SCC) pop-on captions: 32 columns, at 29.97 fps drop-frame; a bit slower than Netflix (608 viewers
+    # read a blocky font), and at least 1.5 s a caption, since 608 loads a 2-row caption off-screen at two
+    # characters a frame (up to ~1.5 s) before it shows it
+    "cea608": SubtitleRules(
+        name="cea608",
+        max_chars_per_line=32,
+        max_lines=2,
+        min_duration_ms=1500,
+        max_duration_ms=6000,
+        max_cps=18.0,
+        target_cps=15.0,
+        fps=30000 / 1001,
+    ),
 }
 
 

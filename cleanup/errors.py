@@ -21,3 +21,13 @@ class ConservationError(RuntimeError):
 class UsageError(CleanupError):
     """A problem with how the command was called (an option, the output folder, inputs that would
     clash): found before any work, one line, exit 2."""
+
+
+def read_user_text(path: Path, what: str, encoding: str = "utf-8-sig") -> str:
+    """A small text file the user names (a word list, a decisions file): its text, or one line saying why not."""
+    try:
+        return path.read_text(encoding=encoding)
+    except UnicodeDecodeError:
+        raise CleanupError(path, f"cannot read the {what}: not UTF-8 text") from None
+    except OSError as exc:
+        raise CleanupError(path, f"cannot read the {what}: {exc.strerror or exc}") from None

@@ -19,7 +19,7 @@ from typing import Any
 from cleanup.clean.base import Context
 from cleanup.clean.pipeline import clean
 from cleanup.engines import GrammarEngine, languagetool_url, make_engine
-from cleanup.errors import CleanupError
+from cleanup.errors import CleanupError, read_user_text
 from cleanup.model import Document
 from cleanup.plan import DEFAULT_FORMATS, FORMAT_SUFFIXES, origin, output_suffixes
 from cleanup.readers import read
@@ -107,12 +107,7 @@ def engine_for(languagetool: str | None) -> GrammarEngine:
 
 def load_words(path: Path) -> frozenset[str]:
     """A protected-word list: one word or phrase a line; ``#`` starts a comment anywhere on a line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise CleanupError(path, "cannot read the word list: not UTF-8 text") from None
-    except OSError as exc:
-        raise CleanupError(path, f"cannot read the word list: {exc.strerror or exc}") from None
+    text = read_user_text(path, "word list")
     words = (line.split("#", 1)[0].strip().lower() for line in text.splitlines())
     return frozenset(w for w in words if w)
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from cleanup.clean.base import split_token
 from cleanup.clean.conservation import check_conservation
-from cleanup.errors import CleanupError, ConservationError
+from cleanup.errors import CleanupError, ConservationError, read_user_text
 from cleanup.model import Change, Document, Flag, Token, split_affixes, token_span, words_of
 
 SCHEMA = "cleanup-decisions/1"
@@ -91,12 +91,7 @@ class Decisions:
 
 def load_decisions(path: Path) -> Decisions:
     """Read and validate a decisions file (``cleanup-decisions/1``)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise CleanupError(path, "a decisions file is UTF-8 JSON; this file is not UTF-8") from None
-    except OSError as exc:
-        raise CleanupError(path, f"cannot read the decisions file: {exc.strerror or exc}") from None
+    text = read_user_text(path, "decisions file")
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:

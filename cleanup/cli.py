@@ -103,6 +103,10 @@ def _single_summary(job: Job, result: Result) -> None:
     times = _times_said(result)
     if times:
         print(f"times: {times}")
+    if result.stale_removed:
+        _err(f"{job.label}: removed the earlier run's {', '.join(result.stale_removed)} (not asked for this time, unchanged since written)")
+    if result.stale_left:
+        _err(f"{job.label}: left the earlier run's {', '.join(result.stale_left)}: not asked for this time, and changed since written")
     if result.unmatched_decisions:
         _err(
             f"{job.label}: {_plural(result.unmatched_decisions, 'review decision')} matched nothing in this run "
@@ -420,10 +424,14 @@ def _run_jobs(jobs: list[Job], options: Options, debug: bool, workers: int = 1, 
         timed = sum(1 for r in results.values() if r.timed)
         given = [name for name, on in (("--wpm", options.wpm != DEFAULT_WPM), ("--duration", options.duration is not None)) if on]
         if timed and given:
-            _err(
-                f"note: {' and '.join(given)} apply to inputs without times; "
-                f"{_plural(timed, 'timed input')} kept {'its' if timed == 1 else 'their'} own times"
-            )
+            verb = "applies" if len(given) == 1 else "apply"
+            if options.audio is not None:
+                _err(f"note: {' and '.join(given)} {verb} to inputs without times; the narration gave the times")
+            else:
+                _err(
+                    f"note: {' and '.join(given)} {verb} to inputs without times; "
+                    f"{_plural(timed, 'timed input')} kept {'its' if timed == 1 else 'their'} own times"
+                )
     except KeyboardInterrupt as exc:
         if runner is not None:
             with signals_held():

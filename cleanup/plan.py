@@ -59,7 +59,8 @@ def parse_formats(text: str) -> tuple[str, ...]:
             names = ", ".join([*FORMAT_SUFFIXES, *FORMAT_GROUPS])
             raise CleanupError(None, f"--formats: unknown format {name!r}: choose from {names}")
     if not chosen:
-        raise CleanupError(None, "--formats is empty: name at least one of srt, vtt, ttml, scc, ass, markers (or all)")
+        names = ", ".join([*FORMAT_SUFFIXES, *FORMAT_GROUPS])
+        raise CleanupError(None, f"--formats is empty: name at least one of {names}")
     return tuple(f for f in FORMAT_SUFFIXES if f in chosen)
 
 

@@ -8,11 +8,13 @@ dictionaries are per-process resources, built once when first needed (:func:`eng
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +87,10 @@ class Result:
     """The input gave the times (``--wpm`` and ``--duration`` did not apply)."""
     unmatched_decisions: int = 0
     """Review decisions (``--decisions``) that matched no change or doubt of this run."""
+    stale_removed: list[str] = field(default_factory=list)
+    """Delivery files of an earlier run this run does not write (fewer ``--formats``), removed."""
+    stale_left: list[str] = field(default_factory=list)
+    """The same, but changed since they were written: left where they are."""
 
 
 @dataclass
@@ -151,8 +157,13 @@ def render(path: Path, options: Options, data: bytes | None = None) -> Rendered:
     except CleanupError as exc:
         raise CleanupError(path, exc.message) from None
     report = build_report(str(path), subs.doc, cleaned.changes, cleaned.flags, engine.name, subs)
-    if options.decisions is not None:
-        report["decisions"] = {"file": str(options.decisions), "unmatched": list(cleaned.unmatched)}
+    if decisions is not None:
+        unmatched = list(cleaned.unmatched)
+        report["decisions"] = {
+            "file": str(options.decisions),
+            "applied": [d.raw for d in decisions.decisions if d.decision in ("reject", "resolve") and d.raw not in unmatched],
+            "unmatched": unmatched,
+        }
     from cleanup.writers.review import render_review
 
     made = _deliveries(subs, cleaned.doc, report, rules, timing, options.formats, path, ";" in (options.start or ""))
@@ -308,11 +319,45 @@ def with_audio_times(doc: Document, audio: Path) -> Document:
 
 
 def write_outputs(rendered: Rendered, base: Path) -> Result:
-    """Write a rendered input's four outputs at ``base`` + each suffix, all or none."""
+    """Write a rendered input's outputs at ``base`` + each suffix, all or none. Delivery files an
+    earlier run wrote for this input that this run does not (fewer ``--formats``) are removed
+    after, when they are as that run wrote them (its report's checksums): a stale ``.vtt`` or
+    ``.scc`` must not be handed over by mistake. A file changed since is left, and said."""
+    stale, kept = stale_outputs(base, {base.with_name(base.name + s) for s in rendered.texts})
+    if stale or kept:
+        rendered.report["earlier_outputs"] = {"removed": [p.name for p in stale], "left_changed": [p.name for p in kept]}
     files = finish_report(rendered, base)
     write_all(files, str(rendered.result.path))
+    for path in stale:
+        with contextlib.suppress(OSError):
+            path.unlink()
     rendered.result.outputs = list(files)
+    rendered.result.stale_removed = [p.name for p in stale]
+    rendered.result.stale_left = [p.name for p in kept]
     return rendered.result
+
+
+def stale_outputs(base: Path, writing: set[Path]) -> tuple[list[Path], list[Path]]:
+    """Files of ours at ``base`` that this run will not write: (untouched since written: to remove,
+    changed since: to leave)."""
+    from cleanup.plan import ALL_SUFFIXES
+
+    report_path = base.with_name(base.name + ".report.json")
+    try:
+        earlier = json.loads(report_path.read_text(encoding="utf-8")).get("outputs", {})
+    except (OSError, ValueError, AttributeError):
+        return [], []
+    if not isinstance(earlier, dict):
+        return [], []
+    stale: list[Path] = []
+    kept: list[Path] = []
+    for suffix in ALL_SUFFIXES:
+        path = base.with_name(base.name + suffix)
+        if path in writing or suffix == ".report.json" or path.name not in earlier or not path.is_file() or path.is_symlink():
+            continue
+        digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        (stale if digest == earlier[path.name] else kept).append(path)
+    return stale, kept
 
 
 def process(path: Path, options: Options, base: Path | None = None) -> Result:

@@ -249,3 +249,11 @@ def test_ass_override_tags_and_backslashes_are_literal(tmp_path: Path) -> None:
     shown = converted[0].replace("\\{", "{").replace("\\}", "}").replace("\u2060", "")
     assert "<b>" not in converted[0] and "<i>" not in converted[0]
     assert shown == "a {\\b1}bold{\\i1} x\\y\nC:\\New \\h {x}"
+
+
+def test_ttml_says_its_language() -> None:
+    from cleanup.subtitles.rules import preset
+    from cleanup.subtitles.segment import Cue
+
+    ttml = render_ttml([Cue(0, 1, ("Hello there.",), 0, 1000)], preset("netflix", 25))
+    assert 'xml:lang="en"' in ttml

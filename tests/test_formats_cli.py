@@ -38,7 +38,7 @@ def test_marker_files_only(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == sorted(
         f"talk{s}" for s in (".txt", ".markers.edl", ".fcpxml", ".markers.csv", ".review.html", ".report.json")
     )
-    assert "|C:ResolveColorBlue |M:[b-roll: a crowd]" in (tmp_path / "o" / "talk.markers.edl").read_text(encoding="utf-8")
+    assert "|C:ResolveColorBlue |M:note: [b-roll: a crowd]" in (tmp_path / "o" / "talk.markers.edl").read_text(encoding="utf-8")
 
 
 def test_an_unknown_format_is_one_line_before_any_work(tmp_path: Path) -> None:
@@ -53,3 +53,25 @@ def test_parse_formats_orders_and_expands() -> None:
     assert parse_formats("VTT, srt") == ("srt", "vtt")
     assert parse_formats("markers,ass") == ("ass", "edl", "fcpxml", "csv")
     assert parse_formats("all") == tuple(FORMAT_SUFFIXES)
+
+
+def test_a_rerun_with_fewer_formats_removes_the_earlier_files_it_does_not_write(tmp_path: Path) -> None:
+    """`--formats all`, then `--formats srt`, then `all` again: the second run removes the earlier
+    .vtt, .ttml ... (a stale .scc must not be handed over), keeps one changed by hand, and the
+    third run is not refused as if they were hand edits."""
+    src = tmp_path / "talk.txt"
+    src.write_text(caption("It occured to us~", "that words matter [b-roll: a crowd]", "the end"), encoding="utf-8")
+    out = tmp_path / "o"
+    assert run(str(src), "--formats", "all", "--out", str(out)).returncode == 0
+    (out / "talk.ass").write_text((out / "talk.ass").read_text(encoding="utf-8") + "; my style\n", encoding="utf-8")
+    second = run(str(src), "--formats", "srt", "--out", str(out))
+    assert second.returncode == 0, second.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(f"talk{s}" for s in (".txt", ".srt", ".ass", ".review.html", ".report.json"))
+    assert "removed the earlier run's talk.vtt, talk.ttml, talk.scc" in second.stderr
+    assert "left the earlier run's talk.ass" in second.stderr
+    report = json.loads((out / "talk.report.json").read_text(encoding="utf-8"))
+    assert report["earlier_outputs"]["left_changed"] == ["talk.ass"]
+    (out / "talk.ass").unlink()
+    third = run(str(src), "--formats", "all", "--out", str(out))
+    assert third.returncode == 0, third.stderr

@@ -179,6 +179,7 @@ def _rerun_with_decisions(saved: Path, change: dict[str, Any], flag: dict[str, A
     assert "matched nothing" not in done.stderr
     report = json.loads((out / f"{SEED.stem}.report.json").read_text(encoding="utf-8"))
     assert report["decisions"]["unmatched"] == []
+    assert [d["decision"] for d in report["decisions"]["applied"]] == ["reject", "resolve"]  # the rejection leaves a trace
     assert not [x for x in report["changes"] if x["position"]["start"] == change["position"]["start"] and x["kind"] == change["kind"]]
     review = [x for x in report["changes"] if x["kind"] == "review"]
     assert [(x["position"]["start"], x["before"], x["after"]) for x in review] == [

@@ -136,3 +136,10 @@ def test_a_misspelling_with_several_known_corrections_takes_the_one_its_context_
     assert cleaned("I tought about it all night") == "I thought about it all night."
     assert cleaned("we went over ther yesterday") == "We went over there yesterday."
     assert flagged("they lost ther keys")["ther"][0] == "their"
+
+
+def test_a_misspelt_negative_contraction_one_slip_from_one_common_form() -> None:
+    assert cleaned("he dosen't know") == "He doesn't know."
+    assert cleaned("we carn't get on") == "We can't get on."
+    assert cleaned("it isen't here") == "It isn't here."
+    assert "whan't" in cleaned("we whan't to find it")  # wasn't, want, won't: none is one slip away

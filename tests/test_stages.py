@@ -196,3 +196,24 @@ def test_initials_by_their_neighbours() -> None:
     body = prose(out.doc)
     assert "John F. Kennedy there." in body
     assert len(out.doc.sentences()) == 3
+
+
+def test_nothing_is_changed_inside_a_removed_note() -> None:
+    """A dash or a quote tidied inside an editor's note went with the note: no change is reported
+    there (the review page showed them as deleted words), and the note keeps its own text."""
+    out = run_clean(caption("we start here [note: cut - keep the 'progressive columnists' bit]~", "and go on"))
+    (note,) = out.doc.notes
+    assert note.text == "[note: cut - keep the 'progressive columnists' bit]"
+    assert not [c for c in out.changes if note.span[0] <= c.span[0] and c.span[1] <= note.span[1]]
+
+
+def test_two_stages_doubting_the_same_words_give_one_doubt() -> None:
+    from cleanup.clean.pipeline import one_per_place
+    from cleanup.model import Flag
+
+    spelling = Flag("spelling", "socialisms", ("socialism",), (10, 20), "not a word", "spelling", 0.3)
+    grammar = Flag("grammar", "socialisms", ("socialism's", "socialism"), (10, 21), "a possessive?", "grammar", 0.4)
+    other = Flag("spelling", "zorblax", (), (30, 37), "not a word", "spelling", 0.2)
+    merged = one_per_place([spelling, grammar, other])
+    assert [f.text for f in merged] == ["socialisms", "zorblax"]
+    assert merged[0].suggestions == ("socialism", "socialism's") and "grammar: a possessive?" in merged[0].reason

@@ -334,7 +334,7 @@ def test_repairs_and_ignored_options_are_said(tmp_path: Path, capsys: pytest.Cap
     assert main(["run", str(src), "--out", str(tmp_path / "o"), "--wpm", "120"]) == 0
     captured = capsys.readouterr()
     assert "1 timing repair" in captured.out
-    assert "--wpm apply to inputs without times" in captured.err
+    assert "--wpm applies to inputs without times" in captured.err
 
 
 def test_one_speaker_whatever_the_case(tmp_path: Path) -> None:

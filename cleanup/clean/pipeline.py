@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -66,12 +67,47 @@ def clean(doc: Document, ctx: Context) -> Cleaned:
         if not removed:
             break
     result.doc = doc
-    result.flags = drop_contradicted(result.changes, result.flags)
+    result.changes = outside_notes(result.changes, doc)
+    result.flags = one_per_place(drop_contradicted(result.changes, result.flags))
     if review is not None:
         result.doc, result.changes, result.flags = review.resolve(result.doc, result.changes, result.flags)
         check_conservation(result.doc, result.changes, "review")
         result.unmatched = review.unmatched()
     return result
+
+
+def outside_notes(changes: list[Change], doc: Document) -> list[Change]:
+    """The changes that show in the output: one made inside an editor's note or a pronunciation
+    guide (a dash or a quote mark tidied before the note was lifted out) went with the note, and
+    the report keeps the note as it was written."""
+    spans = sorted(n.span for n in doc.notes)
+    if not spans:
+        return changes
+    starts = [a for a, _ in spans]
+    out = []
+    for c in changes:
+        k = bisect.bisect_right(starts, c.span[0]) - 1
+        if k >= 0 and spans[k][0] <= c.span[0] and c.span[1] <= spans[k][1] and c.span[1] > c.span[0]:
+            continue
+        out.append(c)
+    return out
+
+
+def one_per_place(flags: list[Flag]) -> list[Flag]:
+    """One doubt per place: when two stages doubt the same words ("socialisms" for its spelling and
+    its grammar), the first keeps its reason and gains the other's suggestions."""
+    out: list[Flag] = []
+    at: dict[int, int] = {}
+    for flag in flags:
+        k = at.get(flag.span[0])
+        if k is None:
+            at[flag.span[0]] = len(out)
+            out.append(flag)
+        else:
+            first = out[k]
+            merged = tuple(dict.fromkeys([*first.suggestions, *flag.suggestions]))
+            out[k] = replace(first, suggestions=merged, reason=f"{first.reason}; {flag.stage}: {flag.reason}")
+    return out
 
 
 def _words(text: str) -> str:

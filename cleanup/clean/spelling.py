@@ -813,6 +813,13 @@ MACHINE = "subtitles or machine captions, where a non-word is a name more often 
 _POSSESSIVE = re.compile(r"^([A-Za-z]{3,})('s|s')$")
 _NT_SLIP = re.compile(r"^([A-Za-z]+)'nt$")
 _APOSTROPHE_FORMS = frozenset({*CONTRACTIONS.values(), "can't", "won't", "I'll", "I'd", "she'll", "we're", "let's"})
+_NT_FORMS = frozenset(f.lower() for f in _APOSTROPHE_FORMS if f.lower().endswith("n't"))
+NT_MAX_COST = 0.8
+"""A misspelt negative contraction is put right when one common form (Zipf 4 or more: not shan't,
+mightn't) is at most one slip away ..."""
+NT_MARGIN = 0.2
+"""... and every other form is further."""
+NT_MIN_ZIPF = 4.0
 
 
 def _apostrophe_slip(lex: Lexicon, core: str) -> tuple[str, str] | None:
@@ -823,6 +830,11 @@ def _apostrophe_slip(lex: Lexicon, core: str) -> tuple[str, str] | None:
     m = _NT_SLIP.match(low)
     if m and m.group(1) + "n't" in {f.lower() for f in _APOSTROPHE_FORMS}:
         return _match_case(core, m.group(1) + "n't"), "a contraction with its apostrophe in the wrong place"
+    if low.endswith("n't") and low not in _NT_FORMS and not lex.is_word(low):
+        # a misspelt negative contraction: "havn't", "dosen't", "carn't" - the one form a slip away
+        costs = sorted((typo_cost(low, form), form) for form in _NT_FORMS if lex.zipf(form) >= NT_MIN_ZIPF)
+        if costs[0][0] <= NT_MAX_COST and (len(costs) < 2 or costs[1][0] - costs[0][0] >= NT_MARGIN):
+            return _match_case(core, costs[0][1]), "a negative contraction misspelt"
     if low.count("'") == 1 and not low.endswith(("'s", "'")) and not lex.is_word(low):
         bare = low.replace("'", "")
         if lex.in_dictionary(bare) and lex.zipf(bare) >= 4.0 and not low.startswith(("o'", "d'", "l'")):

@@ -35,6 +35,9 @@ TTM_NS = "http://www.w3.org/ns/ttml#metadata"
 SCC_MAX_CHARS = 32
 SCC_MAX_ROWS = 4
 
+LANGUAGE = "en"
+"""The language of every file we deliver (xml:lang): cleanup cleans English transcripts."""
+
 
 def fps_fraction(fps: float) -> Fraction:
     """The frame rate as an exact fraction: 29.97 is 30000/1001, 23.976 is 24000/1001, 25 is 25."""
@@ -84,6 +87,7 @@ def render_ttml(cues: Sequence[Cue], rules: SubtitleRules, title: str | None = N
     80 % safe area. ``title`` goes into ``head/metadata/ttm:title``."""
     fps = fps_fraction(rules.fps)
     doc = model.ContentDocument()
+    doc.set_lang(LANGUAGE)
     doc.set_content_profiles({IMSC_11_TEXT_PROFILE_DESIGNATOR})
     region = model.Region("bottom", doc)
     pct = styles.LengthType.Units.pct
@@ -274,6 +278,7 @@ def render_scc(cues: Sequence[Cue], fps: float) -> tuple[str, list[tuple[str, st
     grid = rate.fps
     seen: dict[str, str] = {}
     doc = model.ContentDocument()
+    doc.set_lang(LANGUAGE)
     region = model.Region("bottom", doc)
     region.set_style(styles.StyleProperties.DisplayAlign, styles.DisplayAlignType.after)
     region.set_style(styles.StyleProperties.TextAlign, styles.TextAlignType.center)

@@ -121,7 +121,7 @@ def markers(report: dict[str, Any], doc: Document) -> list[Marker]:
             word = doc.tokens[before].core if 0 <= before < len(doc.tokens) else ""
             out.append(Marker(at or 0, "pronunciation", f"pronunciation: {word} {text}" if word else f"pronunciation: {text}"))
         else:
-            out.append(Marker(at or 0, "note", text))
+            out.append(Marker(at or 0, "note", f"note: {text}"))
     for flag in report.get("flagged", []):
         at = index.start_of(_first_token_at(doc, flag["position"]["start"]))
         out.append(Marker(at or 0, "doubt", _doubt_text(flag)))

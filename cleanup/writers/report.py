@@ -51,7 +51,7 @@ def subtitles_section(subs: Subtitles) -> dict[str, Any]:
         "rules": asdict(subs.rules),
         "times": "estimated from speech rate"
         if not subs.timed_input
-        else "; ".join(f"{n} cues {TIMES.get(k, k)}" for k, n in sources.items()),
+        else "; ".join(f"{n} cue{'' if n == 1 else 's'} {TIMES.get(k, k)}" for k, n in sources.items()),
         "wpm": round(subs.wpm, 1),
         "wpm_overall": subs.overall_wpm(),
         "offset": format_vtt(subs.offset_ms),

@@ -3,6 +3,7 @@ shows progress and a summary, and maps errors to exit codes (0 ok, 1 a file fail
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -304,6 +305,7 @@ def run(
             folders = ", ".join(str(p) for p in found.empty)
             _err(f"no input files found in {folders} (looked for {', '.join(FOLDER_SUFFIXES)} files)")
             raise typer.Exit(1)
+        created = not out.exists()
         prepare_out_dir(out)
     except CleanupError as exc:
         _say(exc)
@@ -311,7 +313,12 @@ def run(
     if found.empty:
         _err(f"no input files found in {', '.join(str(p) for p in found.empty)} (looked for {', '.join(FOLDER_SUFFIXES)} files)")
     jobs = found.jobs
-    code = _run_jobs(jobs, options, debug, cores() if jobs_n is None else jobs_n, cluster)
+    try:
+        code = _run_jobs(jobs, options, debug, cores() if jobs_n is None else jobs_n, cluster)
+    finally:
+        if created:  # a run that wrote nothing leaves no empty folder of its own behind
+            with contextlib.suppress(OSError):
+                out.rmdir()
     raise typer.Exit(code)
 
 

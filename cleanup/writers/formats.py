@@ -15,6 +15,7 @@ import xml.etree.ElementTree as et
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from fractions import Fraction
+from typing import Any
 
 import pysubs2
 from ttconv import model
@@ -80,29 +81,39 @@ def plain(line: str) -> str:
 # --- TTML / IMSC 1.1 Text Profile -----------------------------------------------------------------------------------
 
 
-def render_ttml(cues: Sequence[Cue], rules: SubtitleRules, title: str | None = None) -> str:
-    """IMSC 1.1 Text Profile TTML, built as a ttconv document (body/div/p/span/br) and written by ttconv's IMSC
-    writer: times in frames at ``rules.fps`` (``ttp:frameRate`` and, for NTSC rates, ``ttp:frameRateMultiplier``),
-    the profile signalled in ``ttp:contentProfiles``, bottom-centred white text with a black outline in the
-    80 % safe area. ``title`` goes into ``head/metadata/ttm:title``."""
-    fps = fps_fraction(rules.fps)
+def _bottom_document(*region_styles: tuple[Any, Any]) -> tuple[model.ContentDocument, model.Div]:
+    """A ttconv document in English with one region, text bottom-centred (plus ``region_styles``), and the
+    empty div the captions go into."""
     doc = model.ContentDocument()
     doc.set_lang(LANGUAGE)
-    doc.set_content_profiles({IMSC_11_TEXT_PROFILE_DESIGNATOR})
     region = model.Region("bottom", doc)
-    pct = styles.LengthType.Units.pct
-    region.set_style(styles.StyleProperties.Origin, styles.CoordinateType(x=styles.LengthType(10, pct), y=styles.LengthType(10, pct)))
-    region.set_style(styles.StyleProperties.Extent, styles.ExtentType(height=styles.LengthType(80, pct), width=styles.LengthType(80, pct)))
     region.set_style(styles.StyleProperties.DisplayAlign, styles.DisplayAlignType.after)
     region.set_style(styles.StyleProperties.TextAlign, styles.TextAlignType.center)
-    region.set_style(styles.StyleProperties.Color, styles.NamedColors.white.value)
-    region.set_style(styles.StyleProperties.TextOutline, styles.TextOutlineType(styles.LengthType(5, pct), styles.NamedColors.black.value))
+    for prop, value in region_styles:
+        region.set_style(prop, value)
     doc.put_region(region)
     body = model.Body(doc)
     body.set_region(region)
     doc.set_body(body)
     div = model.Div(doc)
     body.push_child(div)
+    return doc, div
+
+
+def render_ttml(cues: Sequence[Cue], rules: SubtitleRules, title: str | None = None) -> str:
+    """IMSC 1.1 Text Profile TTML, built as a ttconv document (body/div/p/span/br) and written by ttconv's IMSC
+    writer: times in frames at ``rules.fps`` (``ttp:frameRate`` and, for NTSC rates, ``ttp:frameRateMultiplier``),
+    the profile signalled in ``ttp:contentProfiles``, bottom-centred white text with a black outline in the
+    80 % safe area. ``title`` goes into ``head/metadata/ttm:title``."""
+    fps = fps_fraction(rules.fps)
+    pct = styles.LengthType.Units.pct
+    doc, div = _bottom_document(
+        (styles.StyleProperties.Origin, styles.CoordinateType(x=styles.LengthType(10, pct), y=styles.LengthType(10, pct))),
+        (styles.StyleProperties.Extent, styles.ExtentType(height=styles.LengthType(80, pct), width=styles.LengthType(80, pct))),
+        (styles.StyleProperties.Color, styles.NamedColors.white.value),
+        (styles.StyleProperties.TextOutline, styles.TextOutlineType(styles.LengthType(5, pct), styles.NamedColors.black.value)),
+    )
+    doc.set_content_profiles({IMSC_11_TEXT_PROFILE_DESIGNATOR})
     for cue in cues:
         p = model.P(doc)
         p.set_begin(Fraction(_frame(cue.start, fps)) / fps)
@@ -277,17 +288,7 @@ def render_scc(cues: Sequence[Cue], fps: float) -> tuple[str, list[tuple[str, st
     rate = SCCFrameRate.FPS_30_NDF if abs(fps - 30) < 0.005 else SCCFrameRate.FPS_2997_DF
     grid = rate.fps
     seen: dict[str, str] = {}
-    doc = model.ContentDocument()
-    doc.set_lang(LANGUAGE)
-    region = model.Region("bottom", doc)
-    region.set_style(styles.StyleProperties.DisplayAlign, styles.DisplayAlignType.after)
-    region.set_style(styles.StyleProperties.TextAlign, styles.TextAlignType.center)
-    doc.put_region(region)
-    body = model.Body(doc)
-    body.set_region(region)
-    doc.set_body(body)
-    div = model.Div(doc)
-    body.push_child(div)
+    doc, div = _bottom_document()
     captions: list[tuple[int, int, list[str]]] = []  # start frame, end frame, rows
     for cue in cues:
         lines = _wrap([transliterate_608(plain(line), seen) for line in cue.lines])  # 608 italics: not written by ttconv

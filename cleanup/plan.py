@@ -282,6 +282,23 @@ def _check_replaceable(job: Job) -> None:
             raise UsageError(out, "was changed since cleanup wrote it (hand edits?): move it away, or add --force to replace it")
 
 
+def stale_outputs(base: Path, writing: set[Path]) -> tuple[list[Path], list[Path]]:
+    """Files an earlier run of ours wrote at ``base`` that this run will not write (fewer
+    ``--formats``): (untouched since, by its report's checksums: to remove; changed since: to leave)."""
+    report = read_report(base)
+    earlier = report.get("outputs") if report is not None else None
+    if not isinstance(earlier, dict):
+        return [], []
+    stale: list[Path] = []
+    kept: list[Path] = []
+    for suffix in ALL_SUFFIXES:
+        path = base.with_name(base.name + suffix)
+        if path in writing or suffix == ".report.json" or path.name not in earlier or not path.is_file() or path.is_symlink():
+            continue
+        (stale if _sha256(path) == earlier[path.name] else kept).append(path)
+    return stale, kept
+
+
 def _sha256(path: Path) -> str | None:
     try:
         return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()

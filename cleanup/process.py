@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -23,7 +22,7 @@ from cleanup.clean.pipeline import clean
 from cleanup.engines import GrammarEngine, languagetool_url, make_engine
 from cleanup.errors import CleanupError, read_user_text
 from cleanup.model import Document
-from cleanup.plan import DEFAULT_FORMATS, FORMAT_SUFFIXES, origin, output_suffixes
+from cleanup.plan import DEFAULT_FORMATS, FORMAT_SUFFIXES, origin, output_suffixes, stale_outputs
 from cleanup.readers import read
 from cleanup.subtitles import Subtitles, TimingOptions, make_subtitles
 from cleanup.subtitles.check import summary as check_summary
@@ -335,29 +334,6 @@ def write_outputs(rendered: Rendered, base: Path) -> Result:
     rendered.result.stale_removed = [p.name for p in stale]
     rendered.result.stale_left = [p.name for p in kept]
     return rendered.result
-
-
-def stale_outputs(base: Path, writing: set[Path]) -> tuple[list[Path], list[Path]]:
-    """Files of ours at ``base`` that this run will not write: (untouched since written: to remove,
-    changed since: to leave)."""
-    from cleanup.plan import ALL_SUFFIXES
-
-    report_path = base.with_name(base.name + ".report.json")
-    try:
-        earlier = json.loads(report_path.read_text(encoding="utf-8")).get("outputs", {})
-    except (OSError, ValueError, AttributeError):
-        return [], []
-    if not isinstance(earlier, dict):
-        return [], []
-    stale: list[Path] = []
-    kept: list[Path] = []
-    for suffix in ALL_SUFFIXES:
-        path = base.with_name(base.name + suffix)
-        if path in writing or suffix == ".report.json" or path.name not in earlier or not path.is_file() or path.is_symlink():
-            continue
-        digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-        (stale if digest == earlier[path.name] else kept).append(path)
-    return stale, kept
 
 
 def process(path: Path, options: Options, base: Path | None = None) -> Result:

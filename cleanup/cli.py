@@ -261,11 +261,11 @@ def run(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on an internal error.")] = False,
 ) -> None:
     """Clean transcripts into OUT/<stem>.txt, .srt, .vtt (and the --formats asked for), .review.html and .report.json."""
+    from cleanup.cores import cores
     from cleanup.engines import languagetool_url
     from cleanup.plan import FOLDER_SUFFIXES, output_suffixes, parse_formats, plan, prepare_out_dir
     from cleanup.process import Options, load_words, timing_options
     from cleanup.readers import format_name
-    from cleanup.run.local import cores
     from cleanup.subtitles.rules import preset
 
     # Everything about the call itself is checked before any input is read: one line, exit 2.

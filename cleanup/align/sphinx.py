@@ -19,7 +19,6 @@ from __future__ import annotations
 import importlib
 import itertools
 import math
-import os
 import pickle
 import re
 import subprocess
@@ -30,6 +29,7 @@ from typing import Any
 
 from cleanup.align import audio as au
 from cleanup.align.pronounce import ARPABET_VOWELS, normalise, pronunciations
+from cleanup.cores import cores
 
 FILLERS = frozenset({"<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]", "(NULL)"})
 _ALT = re.compile(r"\(\d+\)$")
@@ -392,13 +392,6 @@ SPLIT_MIN_WINDOWS = 4
 """A recording of at least this many windows is aligned as two halves at once, one per core."""
 ANCHOR_WORDS = 6
 """The second half starts at a sentence of at least this many words that its probe window placed whole."""
-
-
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def align_split(

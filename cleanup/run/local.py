@@ -19,14 +19,6 @@ from cleanup.process import Options
 from cleanup.run import Outcome, attempt
 
 
-def cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 class InProcess:
     def __init__(self, jobs: list[Job], options: Options) -> None:
         self.jobs, self.options = jobs, options

@@ -60,6 +60,12 @@ def med(xs: list[float]) -> float:
     return round(statistics.median(xs), 3) if xs else float("nan")
 
 
+def duration_s(path: Path) -> float:
+    """A recording's length in seconds, as ffprobe reads it."""
+    cmd = ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)]
+    return float(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+
+
 def srt_time(ms: int) -> str:
     return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
 
@@ -285,17 +291,7 @@ def speed(passages: list[Path], work: Path, hour: bool) -> None:
     print("Speed: a fresh process decodes and aligns (wall, x real time, CPU incl. ffmpeg/espeak-ng, peak RSS of the process):")
     # 15 minutes of synthetic narration: passages joined
     chosen = [synth(passage, work) for passage in passages]
-    durations = [
-        float(
-            subprocess.run(
-                ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(w)],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        )
-        for _, w, _ in chosen
-    ]
+    durations = [duration_s(w) for _, w, _ in chosen]
     use: list[int] = []
     acc = 0.0
     for i, d in enumerate(durations):
@@ -329,14 +325,7 @@ def speed(passages: list[Path], work: Path, hour: bool) -> None:
         f"sentences: |start| median {med(starts)} s, p90 {q(starts, 0.9)} s; |end| median {med(ends)} s",
     )
     ref = youtube_words()
-    period = float(
-        subprocess.run(
-            ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(MANIFESTO_MP3)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
+    period = duration_s(MANIFESTO_MP3)
     for minutes in (15, 60) if hour else (15,):
         loops = max(1, round(minutes * 60 / period))
         looped = work / f"manifesto{minutes}.mp3"

@@ -48,7 +48,26 @@ def test_contractions_that_are_words_too_need_their_context() -> None:
 def test_the_context_picks_between_close_candidates() -> None:
     # too close to call, but the context's choice comes first among the suggestions
     assert flagged("I read my essy out loud to the class")["essy"][0] == "essay"
-    assert flagged("the show was throught a Javascript API")["throught"][0] == "through"
+    # (beside a name no dictionary knows, the sentence's other words are weaker evidence)
+    assert flagged("the show was throught a Javascript API by Wrzesniewska")["throught"][0] == "through"
+
+
+def test_the_only_non_word_of_its_sentence_needs_a_smaller_lead() -> None:
+    # the rest of the sentence is what the writer meant, so the context's choice is trusted sooner
+    assert cleaned("the show was throught a Javascript API") == "The show was through a Javascript API."
+    assert cleaned("Court coats are very high and many desputed tickets are seen.") == (
+        "Court coats are very high and many disputed tickets are seen."
+    )
+    # a full stop ends the sentence even before a word with no capital
+    assert "disputed" in cleaned("Many desputed tickets are seen. the other thir business is gone.")
+    # with another non-word beside it, the same slip is only flagged
+    assert flagged("Court coats in Gdansk are high and many desputed tickets are seen by Wrzesniewska.")["desputed"][0] == "disputed"
+    # a plural no dictionary lists is not "corrected" to its singular
+    assert "socialisms'" in cleaned("it is the very basis of socialisms' necessity in the first place")
+
+
+def test_a_compound_with_a_misspelt_part_is_flagged_with_whole_compounds() -> None:
+    assert flagged("young people like new-fasion things")["new-fasion"][0] == "new-fashion"
 
 
 def test_an_unclosed_quotation_does_not_protect_the_rest_of_the_text() -> None:

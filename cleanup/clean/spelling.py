@@ -70,6 +70,13 @@ MARGINS = ((0.5, 1.0), (-0.5, 1.5), (MISFIT, 2.5))
 """How far the best correction must be ahead of the runner-up, by how well it fits its context:
 a candidate the context expects (fit 0.5 or more) needs 1.0; one the context says nothing for,
 1.5; one it rather disfavours, 2.5."""
+CLEAN_MARGIN = 1.25
+"""In a sentence with no other non-word, the words around a misspelling are what the writer meant,
+so the model's reading of them is sound evidence: a correction one slip away (at most
+``CLEAN_MAX_COST``) then needs this lead over the runner-up however little its context says for it
+(``such peole impressed others``, ``using texetbooks is``), instead of the 1.5 or 2.5 above. In a
+sentence with other non-words (a child's phonetic spelling, a foreign phrase) the margins stand."""
+CLEAN_MAX_COST = 1.3
 SPLIT_MIN_BIGRAM = -3.0
 """A run-together pair is split only when the model finds the second word at least this likely
 (log10) after the first: "reality just", "teddy boys", not "frogs porn", "governor ate"."""
@@ -291,9 +298,11 @@ def judge(
     cm: ContextModel | None = None,
     analysis: Analysis | None = None,
     names: frozenset[str] = frozenset(),
+    clean: bool = False,
 ) -> Verdict:
     """Decide about one lower-case non-word in its context: a fix, or only suggestions. ``names``:
-    candidates that are names (known only with a capital): suggested, capitalised, never applied."""
+    candidates that are names (known only with a capital): suggested, capitalised, never applied.
+    ``clean``: the word is the only non-word of its sentence (see ``CLEAN_MARGIN``)."""
     a = analysis or analyse(lex, word, doc_words)
     gain_needed = MIN_GAIN + (1.0 if strict else 0.0)
     own = a.own
@@ -355,7 +364,10 @@ def judge(
         if split_in_context is not None and split_in_context.score > second:
             second = split_in_context.score
         clear = best.score - own >= gain_needed and best.cost <= MAX_COST
-        if clear and best.text not in names and best.score - second >= max(MIN_MARGIN, _margin_needed(fit(best.text))):
+        needed = _margin_needed(fit(best.text))
+        if clean and best.cost <= CLEAN_MAX_COST and fit(best.text) >= MISFIT:
+            needed = min(needed, CLEAN_MARGIN)
+        if clear and best.text not in names and best.score - second >= max(MIN_MARGIN, needed):
             where = " in its context" if fits.get(best.text) else ""
             reason = f"not a word; '{best.text}' is {best.cost:g} typing slips away and clearly the likeliest{where} ({best.source})"
             return Verdict(best.text, suggestions, reason, 0.8, (best.cost, round(fit(best.text), 2), round(best.score - second, 2)))
@@ -372,17 +384,22 @@ def judge(
     return Verdict(None, suggestions, "not in the dictionary; no confident correction (a name or a rare word?)", 0.2)
 
 
-def _fix_compound(lex: Lexicon, core: str, doc_words: frozenset[str]) -> tuple[str, str] | None:
-    """A hyphenated compound with exactly one misspelt part, confidently fixed."""
+def _fix_compound(lex: Lexicon, core: str, doc_words: frozenset[str]) -> Verdict | None:
+    """A hyphenated compound with exactly one misspelt part: fixed when its part is confidently
+    fixed, else the compound with each suggestion for that part (``new-fasion``: new-fashion)."""
     parts = core.split("-")
     bad = [k for k, p in enumerate(parts) if p and not (p.lower() in PREFIXES or lex.is_word(p))]
     if len(bad) != 1 or not parts[bad[0]].islower():
         return None
     verdict = judge(lex, parts[bad[0]], doc_words, strict=True)  # "de-facto" is not "de-fact"
+
+    def whole(part: str) -> str:
+        return "-".join([*parts[: bad[0]], part, *parts[bad[0] + 1 :]])
+
     if verdict.fix is None or " " in verdict.fix:
-        return None
-    parts[bad[0]] = verdict.fix
-    return "-".join(parts), f"a misspelt part of a compound: {verdict.reason}"
+        suggestions = tuple(whole(s) for s in verdict.suggestions if " " not in s)
+        return Verdict(None, suggestions, f"unknown part {parts[bad[0]]} in a compound", 0.2)
+    return Verdict(whole(verdict.fix), (whole(verdict.fix),), f"a misspelt part of a compound: {verdict.reason}", 0.8)
 
 
 # ----- contractions written without their apostrophe ----------------------------------------
@@ -536,7 +553,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     seen = Counter(c.lower() for c in cores)
     doc_words = DocWords(c.lower() for c in cores if WORDISH.match(c) and c.islower() and lex.is_word(c) and not lex.in_dictionary(c))
     analyses: dict[str, Analysis] = {}
-    compounds: dict[str, tuple[str, str] | None] = {}
+    compounds: dict[str, Verdict | None] = {}
     apostrophe = _apostrophe(tokens)
     words = _context_words(tokens, starts)
 
@@ -563,6 +580,12 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     capitalised_known = {c.lower() for c in lex.harper_known({c.capitalize() for c in pool})}
     names = frozenset(capitalised_known - lex.harper_known(capitalised_known))
     foreign: dict[int, bool] = {}
+    # how many non-words each sentence holds (see CLEAN_MARGIN); a full stop ends one here even where
+    # the next word has no capital ("tickets are seen. that's why")
+    sentence_of: list[int] = []
+    for i in range(len(tokens)):
+        sentence_of.append(sentence_of[-1] + (i in starts or tokens[i - 1].text.endswith((".", "!", "?"))) if i else 0)
+    non_words = Counter(sentence_of[i] for i, c in enumerate(cores) if c in unknown and c not in second_opinion)
 
     def is_foreign(j: int) -> bool:
         """Token ``j`` looks like no slip of an English word (see ``_beside_foreign``)."""
@@ -645,15 +668,15 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
         if "-" in core or "'" in core:
             if name_like:
                 return None
-            fixed_compound = None
+            compound = None
             if "-" in core and not quoted[i]:
                 if core not in compounds:
                     compounds[core] = _fix_compound(lex, core, doc_words)
-                fixed_compound = compounds[core]
-            if fixed_compound is None:
+                compound = compounds[core]
+            if compound is None:
                 bad = [p for p in re.split(r"[-']", core) if p and not lex.is_word(p)]
                 return Verdict(None, (), f"unknown part(s) {', '.join(bad)} in a compound", 0.2)
-            return Verdict(fixed_compound[0], (fixed_compound[0],), fixed_compound[1], 0.8)
+            return compound
         win = window(i)
         window_at[i] = win
         a = analysis(low)
@@ -687,7 +710,9 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
                     suggestions = tuple(dict.fromkeys([best.text, *verdict.suggestions]))
                     return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{_match_case(core, best.text)}'?", 0.4)
         else:
-            verdict = judge(lex, low, doc_words, core in weak, win, cm, a, names)
+            # (a derivation no dictionary lists, "socialisms", is too likely meant to be judged this lightly)
+            alone = non_words[sentence_of[i]] <= 1 and not lex.is_word(core)
+            verdict = judge(lex, low, doc_words, core in weak, win, cm, a, names, alone)
         if verdict.fix is not None and not a.known and lex.is_loanword(low):
             verdict = Verdict(None, verdict.suggestions, "not English, but common in another language: a loanword?", 0.2)
         if verdict.fix is not None and not a.known and seen[low] >= REPEATED_TERM and lex.zipf(low) >= TERM_MIN_ZIPF:

@@ -74,8 +74,9 @@ CLEAN_MARGIN = 1.25
 """In a sentence with no other non-word, the words around a misspelling are what the writer meant,
 so the model's reading of them is sound evidence: a correction one slip away (at most
 ``CLEAN_MAX_COST``) then needs this lead over the runner-up however little its context says for it
-(``such peole impressed others``, ``using texetbooks is``), instead of the 1.5 or 2.5 above. In a
-sentence with other non-words (a child's phonetic spelling, a foreign phrase) the margins stand."""
+(``many desputed tickets``, ``using texetbooks is``), instead of the 1.5 or 2.5 above. In a
+sentence with other lower-case non-words (a child's phonetic spelling, a foreign phrase) the margins
+stand; a name (capitalised inside the sentence) or an accented word does not count."""
 CLEAN_MAX_COST = 1.3
 SPLIT_MIN_BIGRAM = -3.0
 """A run-together pair is split only when the model finds the second word at least this likely
@@ -585,7 +586,12 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     sentence_of: list[int] = []
     for i in range(len(tokens)):
         sentence_of.append(sentence_of[-1] + (i in starts or tokens[i - 1].text.endswith((".", "!", "?"))) if i else 0)
-    non_words = Counter(sentence_of[i] for i, c in enumerate(cores) if c in unknown and c not in second_opinion)
+    # (a capitalised word inside a sentence, or an accented one, is a name or a foreign word, not a slip)
+    non_words = Counter(
+        sentence_of[i]
+        for i, c in enumerate(cores)
+        if c in unknown and c not in second_opinion and (c[:1].islower() or i in starts) and not _has_accent(c)
+    )
 
     def is_foreign(j: int) -> bool:
         """Token ``j`` looks like no slip of an English word (see ``_beside_foreign``)."""

@@ -164,3 +164,14 @@ def test_a_misspelt_negative_contraction_one_slip_from_one_common_form() -> None
     assert cleaned("we carn't get on") == "We can't get on."
     assert cleaned("it isen't here") == "It isn't here."
     assert "whan't" in cleaned("we whan't to find it")  # wasn't, want, won't: none is one slip away
+
+
+def test_the_language_model_reads_british_spellings_as_their_american_forms() -> None:
+    from cleanup.clean.lexicon import get_context_model
+
+    cm = get_context_model()
+    # (the model lacks these British forms, and has their American ones)
+    assert cm.knows("organised") and cm.knows("recognised") and cm.knows("analysed")
+    assert cm.logp("organised", "well") == cm.logp("organized", "well")
+    assert cm.logp("recognised", "widely") == cm.logp("recognized", "widely")
+    assert not cm.knows("qzxwv")  # a word with no American form stays unknown

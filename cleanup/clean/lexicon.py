@@ -378,6 +378,7 @@ class ContextModel:
         self._lm: Any = None
         self._tried = False
         self._cache: dict[tuple[str, ...], float | None] = {}
+        self._forms: dict[str, str] = {}
 
     def _model(self) -> Any:
         if not self._tried:
@@ -404,8 +405,8 @@ class ContextModel:
         lm = self._model()
         value: float | None
         if lm is not None:
-            raw = lm.prob([word, *reversed(history)])
-            value = raw * _LOG10_BASE if raw > -500_000_000 else None
+            raw = lm.prob([self._lm_form(w) for w in (word, *reversed(history))])
+            value = raw * _LOG10_BASE if raw > _UNKNOWN else None
             if value is not None and value < LM_FLOOR:
                 value = LM_FLOOR
         else:
@@ -414,6 +415,21 @@ class ContextModel:
             self._cache.clear()
         self._cache[key] = value
         return value
+
+    def _lm_form(self, word: str) -> str:
+        """The word as the (American) model spells it: ``organised`` is read as organized, ``colour``
+        as color, when the model lacks the British form and has the American one."""
+        form = self._forms.get(word)
+        if form is None:
+            form = word
+            lm = self._lm
+            if word and word.isalpha() and lm.prob([word]) <= _UNKNOWN:
+                for american in _american_forms(word):
+                    if lm.prob([american]) > _UNKNOWN:
+                        form = american
+                        break
+            self._forms[word] = form
+        return form
 
     def _bigram_logp(self, word: str, prev: str) -> float | None:
         counts = self._lex.counts
@@ -458,6 +474,35 @@ class ContextModel:
             hist.append(r)
             seen += 1
         return total
+
+
+_UNKNOWN = -500_000_000
+"""PocketSphinx's log probability of a word its model does not know (far below any real one)."""
+_BRITISH_ENDINGS = (
+    ("isation", "ization"), ("isations", "izations"), ("ise", "ize"), ("ised", "ized"), ("ises", "izes"),
+    ("ising", "izing"), ("yse", "yze"), ("ysed", "yzed"), ("our", "or"), ("ours", "ors"), ("oured", "ored"),
+    ("tre", "ter"), ("tres", "ters"), ("ogue", "og"), ("ence", "ense"), ("lled", "led"), ("lling", "ling"),
+)  # fmt: skip
+
+
+@functools.cache
+def _british_to_american() -> dict[str, str]:
+    """codespell's table of British spellings and their American forms."""
+    path = importlib.resources.files("codespell_lib") / "data" / "dictionary_en-GB_to_en-US.txt"
+    table: dict[str, str] = {}
+    with open(str(path), encoding="utf-8") as fh:
+        for line in fh:
+            british, _, american = line.rstrip("\n").partition("->")
+            if american and "," not in american:
+                table[british] = american
+    return table
+
+
+def _american_forms(word: str) -> list[str]:
+    """The American spellings a British word may have: codespell's table, then the regular endings."""
+    forms = [_british_to_american().get(word, "")]
+    forms += [word[: -len(gb)] + us for gb, us in _BRITISH_ENDINGS if word.endswith(gb) and len(word) > len(gb) + 2]
+    return [f for f in forms if f]
 
 
 @functools.cache

@@ -116,6 +116,8 @@ def test_closed_compounds_are_not_split(raw: str, kept: str) -> None:
 
 def test_a_run_together_pair_that_reads_as_english_is_split() -> None:
     assert cleaned("you haveto try it") == "You have to try it."
+    # ... even where one word ("have") would do too: the pair is far likelier
+    assert cleaned("you haveto ring a bell before you can do anything") == "You have to ring a bell before you can do anything."
     assert cleaned("my favorit food is rice") == "My favorite food is rice."  # not "favor it"
 
 

@@ -372,7 +372,11 @@ def judge(
             where = " in its context" if fits.get(best.text) else ""
             reason = f"not a word; '{best.text}' is {best.cost:g} typing slips away and clearly the likeliest{where} ({best.source})"
             return Verdict(best.text, suggestions, reason, 0.8, (best.cost, round(fit(best.text), 2), round(best.score - second, 2)))
-        if clear:
+        # a split far ahead of every single word is judged below ("haveto": have to, not have)
+        split_ahead = split_in_context is not None and split_in_context.score - best.score >= max(
+            MIN_MARGIN, _margin_needed(fit(split_in_context.text))
+        )
+        if clear and not split_ahead:
             return Verdict(None, suggestions, "not a word; no single correction is clearly best", 0.4)
     if (
         split_in_context is not None

@@ -177,3 +177,12 @@ def test_the_language_model_reads_british_spellings_as_their_american_forms() ->
     assert cm.logp("organised", "well") == cm.logp("organized", "well")
     assert cm.logp("recognised", "widely") == cm.logp("recognized", "widely")
     assert not cm.knows("qzxwv")  # a word with no American form stays unknown
+
+
+def test_a_misspelt_negative_contraction_is_fixed_or_flagged_with_the_forms_near_it() -> None:
+    assert cleaned("he dosen't know") == "He doesn't know."
+    # "haven't" and "hadn't" are one slip each from "havn't": flagged, the commoner first
+    assert flagged("we havn't any cats at home")["havn't"][:2] == ("haven't", "hadn't")
+    # none near enough to choose: flagged, with the forms it may be
+    flags = flagged("last year their whan't many eggs")
+    assert flags["whan't"] and all(f.endswith("n't") for f in flags["whan't"])

@@ -685,6 +685,9 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
                 compound = compounds[core]
             if compound is None:
                 bad = [p for p in re.split(r"[-']", core) if p and not lex.is_word(p)]
+                if low.endswith("n't"):  # "whan't": wasn't? won't?
+                    near = tuple(_match_case(core, f) for c, _, f in nt_candidates(lex, low)[:3] if c <= 2 * NT_MAX_COST)
+                    return Verdict(None, near, "a negative contraction misspelt? no single form is clearly meant", 0.2)
                 return Verdict(None, (), f"unknown part(s) {', '.join(bad)} in a compound", 0.2)
             return compound
         win = window(i)
@@ -855,6 +858,12 @@ NT_MARGIN = 0.2
 NT_MIN_ZIPF = 4.0
 
 
+def nt_candidates(lex: Lexicon, low: str) -> list[tuple[float, float, str]]:
+    """The common negative contractions (Zipf 4 or more) by their typing slips from ``low``, nearest
+    first, the commoner first of two as near."""
+    return sorted((typo_cost(low, form), -lex.zipf(form), form) for form in _NT_FORMS if lex.zipf(form) >= NT_MIN_ZIPF)
+
+
 def _apostrophe_slip(lex: Lexicon, core: str) -> tuple[str, str] | None:
     """A contraction with its apostrophe in the wrong place (``does'nt`` → doesn't, ``were'nt`` →
     weren't), or an apostrophe inside a common word that needs none (``wha't`` → what, ``mean't``
@@ -864,10 +873,11 @@ def _apostrophe_slip(lex: Lexicon, core: str) -> tuple[str, str] | None:
     if m and m.group(1) + "n't" in {f.lower() for f in _APOSTROPHE_FORMS}:
         return _match_case(core, m.group(1) + "n't"), "a contraction with its apostrophe in the wrong place"
     if low.endswith("n't") and low not in _NT_FORMS and not lex.is_word(low):
-        # a misspelt negative contraction: "havn't", "dosen't", "carn't" - the one form a slip away
-        costs = sorted((typo_cost(low, form), form) for form in _NT_FORMS if lex.zipf(form) >= NT_MIN_ZIPF)
+        # a misspelt negative contraction: "havn't", "dosen't", "carn't" - the one form a slip away (of
+        # two as near, "we he havn't any" is haven't, but the model prefers "he hadn't": flagged)
+        costs = nt_candidates(lex, low)
         if costs[0][0] <= NT_MAX_COST and (len(costs) < 2 or costs[1][0] - costs[0][0] >= NT_MARGIN):
-            return _match_case(core, costs[0][1]), "a negative contraction misspelt"
+            return _match_case(core, costs[0][2]), "a negative contraction misspelt"
     if low.count("'") == 1 and not low.endswith(("'s", "'")) and not lex.is_word(low):
         bare = low.replace("'", "")
         if lex.in_dictionary(bare) and lex.zipf(bare) >= 4.0 and not low.startswith(("o'", "d'", "l'")):

@@ -62,6 +62,8 @@ def test_the_only_non_word_of_its_sentence_needs_a_smaller_lead() -> None:
     assert "disputed" in cleaned("Many desputed tickets are seen. the other thir business is gone.")
     # names no dictionary knows are not slips: the sentence is still clean
     assert cleaned("The café owner, Francis Minchella, poured ginger beer from a dark, opaque botle.").endswith("opaque bottle.")
+    # ... and so is one whose sentence's other slips were all corrected with confidence
+    assert cleaned("our ancestors did not develop siences and tecnologies") == "Our ancestors did not develop sciences and technologies."
     # with another non-word beside it, the same slip is only flagged
     assert flagged("Court coats in Gdansk are high and many desputed tickets are seen by wrzesniewskis.")["desputed"][0] == "disputed"
     # a plural no dictionary lists is not "corrected" to its singular

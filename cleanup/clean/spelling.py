@@ -623,6 +623,8 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     undecided: list[tuple[int, int, int, str, Verdict]] = []  # (place in out, place in flags, token, word, verdict)
     fixed_as: dict[str, set[str]] = {}  # a misspelling -> what it was corrected to with confidence
     window_at: dict[int, Window] = {}
+    crowded: set[int] = set()  # lower-case non-words judged beside other non-words in their sentence
+    corrected: Counter[int] = Counter()  # sentence -> its non-words corrected with confidence
 
     def window(i: int) -> Window:
         """The two words before token ``i`` (as corrected so far) and the two after, inside its sentence."""
@@ -661,9 +663,10 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
         else:
             emit([new])
 
-    def decide(i: int, core: str) -> Verdict | None:
+    def decide(i: int, core: str, again: bool = False) -> Verdict | None:
         """The verdict on the word ``core`` of token ``i`` (the whole core, or a possessive's stem);
-        None when it is a word, or not ours to judge (a name, an acronym, an accented word)."""
+        None when it is a word, or not ours to judge (a name, an acronym, an accented word).
+        ``again``: judged a second time, its sentence's other non-words all corrected since."""
         low = core.lower()
         if core in weak and core.islower():
             pass  # judged below, strictly, as the non-word it probably is
@@ -690,7 +693,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
                     return Verdict(None, near, "a negative contraction misspelt? no single form is clearly meant", 0.2)
                 return Verdict(None, (), f"unknown part(s) {', '.join(bad)} in a compound", 0.2)
             return compound
-        win = window(i)
+        win = window_at[i] if again else window(i)
         window_at[i] = win
         a = analysis(low)
         if capitalised:
@@ -724,7 +727,9 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
                     return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{_match_case(core, best.text)}'?", 0.4)
         else:
             # (a derivation no dictionary lists, "socialisms", is too likely meant to be judged this lightly)
-            alone = non_words[sentence_of[i]] <= 1 and not lex.is_word(core)
+            alone = (again or non_words[sentence_of[i]] <= 1) and not lex.is_word(core)
+            if not alone:
+                crowded.add(i)
             verdict = judge(lex, low, doc_words, core in weak, win, cm, a, names, alone)
         if verdict.fix is not None and not a.known and lex.is_loanword(low):
             verdict = Verdict(None, verdict.suggestions, "not English, but common in another language: a loanword?", 0.2)
@@ -821,21 +826,31 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
         kind = "split" if " " in fixed else "spelling"
         if not suffix and " " not in verdict.fix:
             fixed_as.setdefault(stem.lower(), set()).add(verdict.fix)
+        if stem in unknown and stem not in second_opinion and (stem[:1].islower() or i in starts) and not _has_accent(stem):
+            corrected[sentence_of[i]] += 1
         change(tok, (fixed + suffix).replace("'", apostrophe) if suffix else fixed, verdict.reason, verdict.confidence, kind)
     # One misspelling, one correction: where the same slip was corrected with confidence elsewhere in
     # the text, an occurrence left undecided takes the same correction, unless its own context
     # rules that out ("phenomenona first ... this phenomenona would": the second is clear).
+    # A slip judged beside other non-words is judged again when all of those were corrected: its
+    # sentence now reads as the writer meant it (see CLEAN_MARGIN).
     dropped: set[int] = set()
     for pos, flag_at, i, stem, verdict in undecided:
-        fixes = fixed_as.get(stem.lower(), set())
-        if len(fixes) != 1:
-            continue
-        (fix,) = fixes
+        fix: str | None = None
+        if i in crowded and non_words[sentence_of[i]] - corrected[sentence_of[i]] <= 1:
+            second = decide(i, stem, again=True)
+            if second is not None and second.fix is not None and " " not in second.fix:
+                fix, reason = second.fix, f"{second.reason}, once the other slips of its sentence were corrected"
+        if fix is None:
+            fixes = fixed_as.get(stem.lower(), set())
+            if len(fixes) != 1:
+                continue
+            (fix,) = fixes
+            reason = f"the same slip as elsewhere in the text, corrected there to '{fix}'"
         if fix not in verdict.suggestions or (cm is not None and _fit(cm, [fix], window_at[i]) <= MISFIT):
             continue
         tok = tokens[i]
         new = tok.with_core(_match_case(stem, fix))
-        reason = f"the same slip as elsewhere in the text, corrected there to '{fix}'"
         changes.append(change_for(tok, "spelling", new.text, reason, STAGE, 0.7))
         out[pos] = new
         dropped.add(flag_at)

@@ -190,7 +190,8 @@ def test_edl_offsets_colours_durations_and_drop_frame() -> None:
         Marker(10, "note", "before the start"),
     ]
     header, events = parse_edl(render_edl(ms, "t", 25, start_ms=3_600_000))
-    assert [e[4] for e, _ in events] == ["01:00:00:00", "01:00:05:00", "01:00:06:00", "01:00:10:00", "01:00:00:00"]
+    # the marker before the start is put at it, and the one already there moves a frame on
+    assert [e[4] for e, _ in events] == ["01:00:00:01", "01:00:05:00", "01:00:06:00", "01:00:10:00", "01:00:00:00"]
     assert [c for _, (c, _, _) in events] == [
         "ResolveColorBlue",
         "ResolveColorGreen",
@@ -287,3 +288,14 @@ def test_all_three_files_of_a_run(seed: Rendered) -> None:
     assert len(files[".markers.csv"].splitlines()) == n + 1
     assert len(parse_edl(files[".markers.edl"])[1]) == n
     assert len(ET.fromstring(files[".fcpxml"].split("\n", 2)[2]).findall(".//marker")) == n
+
+
+def test_markers_that_would_share_a_frame_are_a_frame_apart() -> None:
+    # Resolve keeps one marker a frame: two doubts in one cue must not land on the same one
+    ms = [Marker(2_000, "doubt", "a"), Marker(2_000, "doubt", "b"), Marker(2_010, "note", "c"), Marker(5_000, "note", "d")]
+    _, events = parse_edl(render_edl(ms, "t", 25))
+    assert [e[4] for e, _ in events] == ["00:00:02:00", "00:00:02:01", "00:00:02:02", "00:00:05:00"]
+    assert [n for _, (_, n, _) in events] == ["a", "b", "c", "d"]
+    root = ET.fromstring(render_fcpxml(ms, "t", 25, 6_000).split("\n", 3)[3])
+    starts = [m.get("start") for m in root.iter("marker")]
+    assert starts == [f"{frame * 100}/2500s" for frame in (50, 51, 52, 125)]

@@ -194,6 +194,18 @@ def timecode(frames: int, fps: float, drop: bool = False) -> str:
     return f"{total // 3600:02d}:{total // 60 % 60:02d}:{total % 60:02d}{';' if drop else ':'}{ff:02d}"
 
 
+def distinct_frames(markers: Sequence[Marker], fps: float, first: int = 0, last: int | None = None) -> list[int]:
+    """Each marker's frame, at ``first`` at the earliest and ``last`` at the
+    latest, a frame after the one before when two would share it: Resolve keeps one marker a frame,
+    so two doubts in one cue would otherwise lose one on import."""
+    frames = [0] * len(markers)
+    taken = first - 1
+    for k in sorted(range(len(markers)), key=lambda k: markers[k].time_ms):
+        taken = max(to_frames(markers[k].time_ms, fps), first, taken + 1)
+        frames[k] = taken if last is None else min(taken, last)
+    return frames
+
+
 # ----- text -------------------------------------------------------------------------------------
 
 
@@ -243,8 +255,7 @@ def render_edl(
     drop = drop and can_drop(fps)
     start = to_frames(start_ms, fps)
     lines = [f"TITLE: {clean_text(title, True)[:EDL_TITLE_MAX]}", f"FCM: {'DROP FRAME' if drop else 'NON-DROP FRAME'}", ""]
-    for n, m in enumerate(markers, start=1):
-        first = max(to_frames(m.time_ms, fps), start)
+    for n, (m, first) in enumerate(zip(markers, distinct_frames(markers, fps, start), strict=True), start=1):
         length = max(to_frames(m.duration_ms, fps), 1)
         tc_in, tc_out = timecode(first, fps, drop), timecode(first + 1, fps, drop)
         lines.append(f"{n:03d}  001      V     C        {tc_in} {tc_out} {tc_in} {tc_out}")
@@ -307,8 +318,7 @@ def render_fcpxml(
         start=rational(start, fps),
         duration=rational(length, fps),
     )
-    for m in markers:
-        at = min(max(to_frames(m.time_ms, fps), start), start + length - 1)
+    for m, at in zip(markers, distinct_frames(markers, fps, start, start + length - 1), strict=True):
         frames = min(max(to_frames(m.duration_ms, fps), 1), start + length - at)
         attrs = {"start": rational(at, fps), "duration": rational(frames, fps), "value": clean_text(m.text) or m.kind}
         if m.kind == "doubt":

@@ -369,3 +369,26 @@ def test_the_native_library_cannot_print_into_our_summary(tmp_path: Path) -> Non
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "ours\nours again\n"
+
+
+def test_a_cue_takes_its_source_and_confidence_from_its_first_and_last_words() -> None:
+    from cleanup.model import Token
+    from cleanup.subtitles.rules import preset
+    from cleanup.subtitles.segment import Cue
+    from cleanup.subtitles.timed import time_from_words, word_clock
+
+    # the middle word has no time of its own (placed between its neighbours): it moves neither edge
+    tokens = [
+        Token("one", time=(1000, 1300), time_source="audio", time_confidence=0.9),
+        Token("two", time=None),
+        Token("three", time=(1800, 2100), time_source="audio", time_confidence=0.8),
+        Token("four", time=(3000, 3300), time_source="audio", time_confidence=0.9),
+        Token("five", time=None),
+    ]
+    clock = word_clock(tokens)
+    assert clock.sources[1] == "estimated"
+    cues, _ = time_from_words([Cue(0, 3, ("one two three",)), Cue(3, 5, ("four five",))], clock, preset("netflix", 25.0))
+    assert (cues[0].source, cues[0].confidence) == ("audio", 0.8)
+    assert cues[0].start == 1000
+    # a cue that ends on a word placed by interpolation is as sure as that word
+    assert (cues[1].source, cues[1].confidence) == ("estimated", 0.3)

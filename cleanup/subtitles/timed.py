@@ -17,7 +17,8 @@ cues are timed from their words:
   it needs; no word is ever dropped: where the speech is too fast for the reading speed even with
   the gaps used, the cue is kept and listed as a reading-speed warning.
 
-Each cue records where its times came from (the weakest source among its words: ``estimated`` <
+Each cue records where its times came from (the weaker source of its first and last words, whose
+times are its own: ``estimated`` <
 ``source-cue`` < ``audio`` < ``source-word``) and how sure they are (0-1).
 """
 
@@ -147,9 +148,11 @@ def time_from_words(cues: Sequence[Cue], clock: WordClock, rules: SubtitleRules,
         end = min(end, start + max_dur)
         if (end - start) * fm < 1000.0 * chars / rules.max_cps - 1:
             too_fast.append(k)
-        members = range(cue.first, cue.last)
-        source = min((clock.sources[m] for m in members), key=lambda s: RANK.get(s, 0))
-        sure = min(clock.confidence[cue.first], clock.confidence[cue.last - 1])
+        # a cue's times come from its first and last words: their sources and confidences are its own
+        # (a word inside it timed by interpolation moves neither its start nor its end)
+        edges = (cue.first, cue.last - 1)
+        source = min((clock.sources[m] for m in edges), key=lambda s: RANK.get(s, 0))
+        sure = min(clock.confidence[m] for m in edges)
         if start > first_word[k] + 1:
             sure *= 0.8  # pushed later than its first word by the cue before
         out.append(replace(cue, start=round(start * fm), end=round(end * fm), source=source, confidence=round(sure, 2)))

@@ -17,6 +17,8 @@ from cleanup.errors import CleanupError
 from cleanup.subtitles.timing import DEFAULT_WPM, MAX_WPM, MIN_WPM
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from cleanup.plan import Job
     from cleanup.process import Options, Result
     from cleanup.run import Outcome, Runner
@@ -32,6 +34,16 @@ app = typer.Typer(
 
 def _err(message: str) -> None:
     print(f"cleanup: {message}", file=sys.stderr)
+
+
+def _progress() -> Progress:
+    """A progress bar on stderr that leaves nothing behind, and is not drawn at all when stderr is
+    not a terminal (a log file would get a stray blank line where the bar was)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    return Progress(console=console, transient=True, disable=not console.is_terminal)
 
 
 def _say(exc: CleanupError) -> None:
@@ -363,9 +375,7 @@ def _run_jobs(jobs: list[Job], options: Options, debug: bool, workers: int = 1, 
     SIGTERM) stops the workers and leaves every finished set whole: exit 130 (143)."""
     import signal
 
-    from rich.console import Console
     from rich.markup import escape
-    from rich.progress import Progress
 
     from cleanup.process import write_outputs
     from cleanup.writers.atomic import signals_held
@@ -403,7 +413,7 @@ def _run_jobs(jobs: list[Job], options: Options, debug: bool, workers: int = 1, 
         if len(jobs) == 1 and options.audio is not None:  # the aligner's progress, on stderr
             import cleanup.process
 
-            with Progress(console=Console(stderr=True), transient=True) as progress:
+            with _progress() as progress:
                 task = progress.add_task(f"aligning to {escape(options.audio.name)}", total=1.0)
                 cleanup.process.progress_hook = lambda done: progress.update(task, completed=done)
                 try:
@@ -419,7 +429,7 @@ def _run_jobs(jobs: list[Job], options: Options, debug: bool, workers: int = 1, 
             if jobs[0] in results:
                 _single_summary(jobs[0], results[jobs[0]])
         else:
-            with Progress(console=Console(stderr=True), transient=True) as progress:
+            with _progress() as progress:
                 task = progress.add_task("cleaning", total=len(jobs))
                 for outcome in runner:
                     take(outcome)

@@ -372,7 +372,7 @@ def test_run_with_audio_refuses_in_one_line_and_writes_nothing(clip: Clip, tmp_p
     out = tmp_path / "o"
     done = subprocess.run([*_cmd(), "run", *inputs, "--audio", audio, "--out", str(out), *extra], capture_output=True, text=True)
     assert done.returncode == code, done.stderr
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    lines = done.stderr.splitlines()  # one line: not even a blank one where the progress bar was
     assert len(lines) == 1 and message in lines[0], done.stderr
     assert "Traceback" not in done.stderr
     assert not out.exists()  # not even the empty folder

@@ -284,3 +284,11 @@ def test_macroman_names_are_not_read_as_windows_1252() -> None:
     assert (decoded.encoding, decoded.text) == ("mac_roman", text)
     decoded = decode(text.encode("cp1252"), "x.txt")
     assert (decoded.encoding, decoded.text) == ("cp1252", text)
+
+
+def test_a_batch_piped_to_a_file_leaves_no_progress_bar_behind(tmp_path: Path) -> None:
+    # stderr is not a terminal: no bar is drawn, so no blank line is left where it was
+    inputs = [str(talk(tmp_path / f"t{k}.txt")) for k in range(2)]
+    done = subprocess.run([*cmd(), "run", *inputs, "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "" not in done.stderr.splitlines() and done.stderr.strip() == ""

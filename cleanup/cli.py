@@ -310,7 +310,7 @@ def run(
         if audio is not None:
             _check_audio(audio, len(found.jobs), cluster)
         if decisions is not None:
-            _check_decisions(decisions, len(found.jobs))
+            _check_decisions(decisions, found.jobs)
         for note in found.notes:
             _err(note)
         if not found.jobs:
@@ -334,13 +334,20 @@ def run(
     raise typer.Exit(code)
 
 
-def _check_decisions(decisions: Path, inputs: int) -> None:
-    """``--decisions`` before any work: one transcript (decisions are keyed by its positions), a valid file."""
-    if inputs != 1:
-        raise CleanupError(None, f"--decisions goes with one transcript, not {inputs}: its decisions are about that transcript")
+def _check_decisions(decisions: Path, jobs: list[Job]) -> None:
+    """``--decisions`` before any work: one transcript (decisions are keyed by its positions), a valid
+    file, made for a transcript of that name (another one's decisions would match nothing, or the
+    wrong words)."""
+    if len(jobs) != 1:
+        raise CleanupError(None, f"--decisions goes with one transcript, not {len(jobs)}: its decisions are about that transcript")
     from cleanup.clean.decisions import load_decisions
 
-    load_decisions(decisions)
+    made_for = load_decisions(decisions).input
+    if made_for and made_for != jobs[0].path.name:
+        raise CleanupError(
+            decisions,
+            f"made for '{made_for}', not '{jobs[0].path.name}' (if the transcript was renamed, change the file's 'input')",
+        )
 
 
 def _check_audio(audio: Path, inputs: int, cluster: str | None) -> None:

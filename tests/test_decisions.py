@@ -243,3 +243,19 @@ def test_rejecting_any_changes_undoes_them(text: str, data: st.DataObject) -> No
     again = clean(read_text(text), Context(engine=ENGINE, decisions=d))
     assert prose(again.doc) == prose(second.doc)
     assert again.changes == second.changes and again.flags == second.flags and again.unmatched == second.unmatched
+
+
+def test_decisions_made_for_another_transcript_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cleanup.cli import main
+
+    talk = tmp_path / "talk2.txt"
+    talk.write_text(caption("we went home"), encoding="utf-8")
+    saved = tmp_path / "talk1.decisions.json"
+    saved.write_text(json.dumps({"schema": SCHEMA, "input": "talk1.txt", "decisions": []}), encoding="utf-8")
+    assert main(["run", str(talk), "--decisions", str(saved), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "made for 'talk1.txt', not 'talk2.txt'" in err
+    assert not (tmp_path / "o").exists()
+    # renamed on purpose: the file says so, and the run goes ahead
+    saved.write_text(json.dumps({"schema": SCHEMA, "input": "talk2.txt", "decisions": []}), encoding="utf-8")
+    assert main(["run", str(talk), "--decisions", str(saved), "--out", str(tmp_path / "o")]) == 0

@@ -437,3 +437,36 @@ def test_a_failed_child_leaves_the_first_half_to_this_process(clip: Clip, monkey
     one_pass = align(words, clip.pcm, params=params)
     _on_the_voice(clip, split.times)
     _same_but_for_a_word_at_the_threshold(split.times, one_pass.times)
+
+
+def test_the_second_interpreter_stops_when_its_parent_is_killed_outright() -> None:
+    import psutil
+
+    # A parent that starts the aligner's child the way align_split does, then waits (SIGKILLed below).
+    # The child's input stays open in a `sleep` (as if the parent were still writing its half), so
+    # nothing but its watch on the parent can end it.
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os, subprocess, sys, time\n"
+            "r, w = os.pipe()\n"
+            "holder = subprocess.Popen(['sleep', '60'], pass_fds=(w,))\n"
+            "child = subprocess.Popen([sys.executable, '-c', 'from cleanup.align.sphinx import _part_main; _part_main()',"
+            " str(os.getpid())], stdin=r)\n"
+            "print(child.pid, holder.pid, flush=True)\n"
+            "time.sleep(120)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    child_pid, holder_pid = map(int, parent.stdout.readline().split())
+    child, holder = psutil.Process(child_pid), psutil.Process(holder_pid)
+    try:
+        parent.kill()  # SIGKILL: the parent can stop nothing; the child must not run on to its half's end
+        parent.wait()
+        _, alive = psutil.wait_procs([child], timeout=10)
+        assert alive == []
+    finally:
+        holder.kill()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import math
+import os
 import pickle
 import re
 import subprocess
@@ -29,7 +30,7 @@ from typing import Any
 
 from cleanup.align import audio as au
 from cleanup.align.pronounce import ARPABET_VOWELS, normalise, pronunciations
-from cleanup.cores import cores
+from cleanup.cores import cores, stop_with_parent
 
 FILLERS = frozenset({"<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]", "(NULL)"})
 _ALT = re.compile(r"\(\d+\)$")
@@ -446,7 +447,7 @@ def _start_part(prep: Prepared, pcm: bytes, params: Params) -> subprocess.Popen[
     re-import of the caller's main module), fed and answered by pickles through pipes."""
     try:
         child = subprocess.Popen(
-            [sys.executable, "-c", "from cleanup.align.sphinx import _part_main; _part_main()"],
+            [sys.executable, "-c", "from cleanup.align.sphinx import _part_main; _part_main()", str(os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -480,7 +481,8 @@ def _finish_part(child: subprocess.Popen[bytes] | None) -> tuple[list[Hit | None
 
 
 def _part_main() -> None:
-    """The child's side of `_start_part`."""
+    """The child's side of `_start_part` (it stops when its parent is gone, not at its half's end)."""
+    stop_with_parent(int(sys.argv[1]))
     prep, pcm, params = pickle.loads(sys.stdin.buffer.read())
     sys.stdout.buffer.write(pickle.dumps(_align_part(prep, pcm, params), protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()

@@ -8,12 +8,11 @@ import contextlib
 import multiprocessing
 import os
 import signal
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from cleanup.cores import stop_with_parent
 from cleanup.plan import Job
 from cleanup.process import Options
 from cleanup.run import Outcome, attempt
@@ -35,13 +34,7 @@ def _worker_start(parent: int) -> None:
     """Each worker: leave Ctrl-C to the parent, and stop when the parent is gone. The parent's pid
     is given, not read here: a parent killed while the worker was still starting is gone already."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
-
-    def watch() -> None:  # a parent killed outright (SIGKILL) cannot stop its workers: they stop themselves
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    stop_with_parent(parent)
 
 
 class ProcessPool:

@@ -195,3 +195,21 @@ def test_a_word_the_text_writes_in_lower_case_is_no_name_there() -> None:
     text = "the redshift of the galaxy grew. they measured the redshfit of stars"
     assert "measured the redshift of stars" in cleaned(text)
     assert "redshfit" in flagged("they measured the redshfit of stars")
+
+
+def test_a_capitalised_word_whose_correction_would_be_a_name_is_only_flagged() -> None:
+    # at a sentence start too: "Alisson" (the goalkeeper) is no slip of "Alison"
+    assert cleaned("Alisson was brilliant again on Sunday") == "Alisson was brilliant again on Sunday."
+    assert "Alison" in flagged("Alisson was brilliant again on Sunday")["Alisson"]
+    assert cleaned("Japen is far away") == "Japan is far away."  # a slip of a far commoner name
+
+
+def test_a_slip_that_joins_a_function_word_to_the_next_is_split_however_often_written() -> None:
+    assert cleaned("then add alittle olive oil to the pan") == "Then add a little olive oil to the pan."
+    assert cleaned("take an umbrella incase it rains") == "Take an umbrella in case it rains."
+    assert "hillfort" in cleaned("they built a hillfort on the hill")  # a closed compound stays
+
+
+def test_the_plural_of_a_dictionary_word_is_no_slip_of_its_singular() -> None:
+    text = "we pin pods to nodes with taints and tolerations so nothing else lands there"
+    assert "tolerations" in cleaned(text) and "tolerations" not in flagged(text)

@@ -89,6 +89,10 @@ SPLIT_ATTESTED_ZIPF = 1.0
 SPLIT_ATTESTED_BIGRAM = -1.5
 """A joined form that English text uses (wordfreq Zipf 1 or more: ``photosystem``, ``hillfort``,
 ``blackspots``) is split only when its two words are a stock pair (``have to``)."""
+FUNCTION_FIRST = frozenset({"a", "an", "as", "at", "by", "in", "no", "of", "on", "to", "each", "every"})
+"""A joined form whose first word is one of these is a common slip however often it is written
+(``alittle``, ``abit``, ``infact``, ``incase``), not a closed compound such as ``hillfort``:
+its split needs only ``SPLIT_MIN_BIGRAM``."""
 TRACE: list[tuple[object, ...]] | None = None
 _MISCAPS = re.compile(r"^[A-Z]{2}[a-z]+$")
 
@@ -287,7 +291,8 @@ def split_reads(lex: Lexicon, cm: ContextModel | None, word: str, split: str) ->
     p = cm.logp(b, a)
     if p is None:
         return False
-    return p >= (SPLIT_ATTESTED_BIGRAM if lex.zipf(word) >= SPLIT_ATTESTED_ZIPF else SPLIT_MIN_BIGRAM)
+    attested = lex.zipf(word) >= SPLIT_ATTESTED_ZIPF and a not in FUNCTION_FIRST
+    return p >= (SPLIT_ATTESTED_BIGRAM if attested else SPLIT_MIN_BIGRAM)
 
 
 def judge(
@@ -501,6 +506,18 @@ def ambiguous_contraction(cm: ContextModel, word: str, window: Window) -> float 
 
 
 # ----- words that look English but are not --------------------------------------------------
+def _plural_stem(word: str) -> str | None:
+    """The singular a regular plural comes from (``tolerations`` toleration, ``boxes`` box,
+    ``theories`` theory), or None for a word that is no regular plural."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3 and not (word[-2] == "y" and word[-3] not in "aeiou"):
+        return word[:-1]
+    return None
+
+
 def _has_accent(word: str) -> bool:
     return any((unicodedata.category(ch) == "Ll" and not ch.isascii()) or (ch.isalpha() and not ch.isascii()) for ch in word)
 
@@ -516,7 +533,10 @@ def _weak_word(lex: Lexicon, word: str, doc_words: frozenset[str]) -> bool:
     if lex.in_dictionary(word):
         return False
     z = lex.zipf(word)
+    stem = _plural_stem(word)  # "tolerations" is no slip of its own singular, however much commoner
     for c in rank_candidates(lex, word, doc_words)[:5]:
+        if c.text == stem:
+            continue
         if c.cost <= WEAK_NEAR_COST and lex.in_dictionary(c.text) and lex.zipf(c.text) - z >= WEAK_NEAR_GAP:
             return True
     return False
@@ -712,7 +732,10 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
                 and lex.zipf(low) <= CAP_MAX_OWN_ZIPF
                 and mid_caps[core] <= 1
             )
-            if name_like or (verdict.fix is not None and (best is None or best.cost > CAP_MAX_COST)):
+            # (at a sentence start too, a word whose correction would be a name is likely a name
+            # itself: "Alisson was brilliant" is the goalkeeper, not Alison)
+            to_name = verdict.fix is not None and verdict.fix in names
+            if name_like or to_name or (verdict.fix is not None and (best is None or best.cost > CAP_MAX_COST)):
                 if not plausible or best is None:
                     return (
                         None

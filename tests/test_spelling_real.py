@@ -213,3 +213,16 @@ def test_a_slip_that_joins_a_function_word_to_the_next_is_split_however_often_wr
 def test_the_plural_of_a_dictionary_word_is_no_slip_of_its_singular() -> None:
     text = "we pin pods to nodes with taints and tolerations so nothing else lands there"
     assert "tolerations" in cleaned(text) and "tolerations" not in flagged(text)
+
+
+def test_capitalised_words_codespell_names_and_names_people_write() -> None:
+    # a common misspelling is one at a sentence start too
+    assert cleaned("Recieve the parcel today") == "Receive the parcel today."
+    # a name people write (wordfreq knows it), opening a sentence, with no sure correction: left alone
+    assert cleaned("Arteta was furious after the game") == "Arteta was furious after the game."
+    assert "Arteta" not in flagged("Arteta was furious after the game")
+    # a name no one writes, one slip from one people do: flagged with it, never changed
+    assert cleaned("the army of Napolean crossed the Alps") == "The army of Napolean crossed the Alps."
+    assert flagged("the army of Napolean crossed the Alps")["Napolean"][0] == "Napoleon"
+    # ... unless the text uses it more than once: then it is the text's own name
+    assert "Martov" not in flagged("then Martov spoke and later Martov left")

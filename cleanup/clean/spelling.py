@@ -548,6 +548,12 @@ CAP_MAX_COST = 1.0
 """... one slip away ..."""
 CAP_MAX_OWN_ZIPF = 2.0
 """... when the word itself is rare in English (``Shitong``, ``Barham`` are names someone has)."""
+CAP_UNSEEN_ZIPF = 2.0
+"""A capitalised word inside a sentence that no dictionary knows, rarer than this itself (wordfreq),
+used once, and one slip from a word or name is flagged with it (never changed): ``Napolean``,
+``Antoinete``.
+At a sentence start, one at least this common with no sure correction is a name people write
+(``Arteta was furious``): not flagged."""
 REPEATED_TERM = 3
 """A non-word the text uses this often, always in the same spelling, is a term of the text (``nori``)."""
 TERM_MIN_ZIPF = 1.5
@@ -723,7 +729,8 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             # from a far commoner word or name. A name the text repeats, one that is common itself,
             # or one beside another capitalised word ("Hannah Glasse") stays; where the slip is
             # plausible but not certain, it is flagged.
-            verdict = judge(lex, low, doc_words, True, win, cm, a)
+            # (codespell's common misspellings hold at a sentence start too: "Recieve the parcel")
+            verdict = judge(lex, low, doc_words, not a.known or name_like, win, cm, a)
             best = a.ranked[0] if a.ranked else None
             plausible = (
                 best is not None
@@ -737,6 +744,10 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             to_name = verdict.fix is not None and verdict.fix in names
             if name_like or to_name or (verdict.fix is not None and (best is None or best.cost > CAP_MAX_COST)):
                 if not plausible or best is None:
+                    if name_like and best is not None and best.cost <= CAP_MAX_COST and lex.zipf(low) < CAP_UNSEEN_ZIPF and seen[low] == 1:
+                        # a name no one writes, one slip from one people do ("the army of Napolean")
+                        suggestions = tuple(dict.fromkeys([best.text, *verdict.suggestions]))
+                        return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{_match_case(core, best.text)}'?", 0.3)
                     return (
                         None
                         if name_like
@@ -750,6 +761,8 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
                 if not sure:
                     suggestions = tuple(dict.fromkeys([best.text, *verdict.suggestions]))
                     return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{_match_case(core, best.text)}'?", 0.4)
+            if verdict.fix is None and lex.zipf(low) >= CAP_UNSEEN_ZIPF:
+                return None  # at a sentence start, with no sure correction: a name people write ("Arteta was")
         else:
             # (a derivation no dictionary lists, "socialisms", is too likely meant to be judged this lightly)
             alone = (again or non_words[sentence_of[i]] <= 1) and not lex.is_word(core)

@@ -226,3 +226,11 @@ def test_capitalised_words_codespell_names_and_names_people_write() -> None:
     assert flagged("the army of Napolean crossed the Alps")["Napolean"][0] == "Napoleon"
     # ... unless the text uses it more than once: then it is the text's own name
     assert "Martov" not in flagged("then Martov spoke and later Martov left")
+
+
+def test_an_irregular_verb_given_the_regular_ending_takes_its_irregular_form() -> None:
+    # Harper's table of irregular verbs, the context choosing between past and participle
+    assert cleaned("they knowed the answer") == "They knew the answer."  # not "know": the tense stays
+    assert cleaned("they have knowed it for years") == "They have known it for years."
+    assert cleaned("we buyed the first oven in may") == "We bought the first oven in may."
+    assert cleaned("she goed home early") == "She went home early."

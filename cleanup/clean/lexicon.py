@@ -92,6 +92,7 @@ class Lexicon:
         self._misspellings: dict[str, tuple[str, ...]] | None = None
         self._harper_cache: dict[str, bool] = {}
         self._harper_doubts: dict[str, bool] = {}
+        self._irregular: dict[str, tuple[str, ...]] = {}
         self._bigrams: dict[str, int] | None = None
         self._bigram_total = 1
         self._common_abroad: dict[str, dict[str, float]] | None = None
@@ -192,6 +193,23 @@ class Lexicon:
                     self._harper_doubts[w] = (pos, pos + len(w)) in doubted
                     pos += len(w) + 2
         return {w for w in words if self._harper_cache[w] and not (strict and self._harper_doubts.get(w))}
+
+    def irregular_forms(self, word: str) -> tuple[str, ...]:
+        """The irregular past forms Harper's ``RegularIrregulars`` rule gives for an irregular verb
+        given the regular ending (``knowed``: known, knew; ``buyed``: bought), empty for any other word."""
+        w = word.lower()
+        if not w.endswith("ed") or not w.isalpha():
+            return ()
+        if w not in self._irregular:
+            import harper
+
+            from cleanup.engines.harper import native_output_muted, shared_linter
+
+            with native_output_muted():
+                found = shared_linter().organized_lints(f"They {w} it.", language=harper.Language.PLAINTEXT)
+            forms = [s.replacement_text.lower() for lint in found.get("RegularIrregulars", []) for s in lint.suggestions]
+            self._irregular[w] = tuple(dict.fromkeys(f for f in forms if f.isalpha()))
+        return self._irregular[w]
 
     # ----- frequencies ----------------------------------------------------------------------
     @staticmethod

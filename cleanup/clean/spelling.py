@@ -259,15 +259,26 @@ class Analysis:
     ranked: tuple[Candidate, ...]
     split: Candidate | None
     known: tuple[str, ...]
+    """The word's known corrections: codespell's list, or the irregular forms of a verb given the
+    regular ending (Harper's table: ``knowed`` known, knew)."""
+    known_from: str = "a common misspelling (codespell's list)"
 
 
 def analyse(lex: Lexicon, word: str, doc_words: frozenset[str]) -> Analysis:
+    listed = tuple(o.lower() for o in lex.known_misspelling(word))
+    irregular = lex.irregular_forms(word)
+    if listed and not set(irregular) & set(listed):
+        irregular = ()  # (codespell's "buyed": bought, buyer; Harper's: bought, the verb form)
     return Analysis(
         lex.zipf(word) - NON_WORD_DISCOUNT,
         tuple(rank_candidates(lex, word, doc_words)),
         best_split(lex, word),
-        tuple(o.lower() for o in lex.known_misspelling(word)),
+        irregular or listed,
+        IRREGULAR if irregular else Analysis.known_from,
     )
+
+
+IRREGULAR = "an irregular verb given the regular ending (Harper's RegularIrregulars)"
 
 
 def _fit(cm: ContextModel | None, words: Sequence[str], window: Window) -> float:
@@ -334,12 +345,20 @@ def judge(
     suggestions = tuple(dict.fromkeys([c.text for c in rescored[:3]] + ([split.text] if split else [])))[:4]
     suggestions = tuple(s.capitalize() if s in names else s for s in suggestions)
 
-    if a.known and not strict:
+    irregular = a.known_from == IRREGULAR  # (a grammatical form, not a slip: judged strictly or not)
+    if a.known and (not strict or irregular):
         options = list(a.known)
         if len(options) == 1:
-            return Verdict(options[0], (options[0],), "a common misspelling (codespell's list)", 0.95)
+            return Verdict(options[0], (options[0],), a.known_from, 0.95)
         else:
-            scored = sorted(((_option_score(lex, word, o) + CONTEXT_WEIGHT * fit(o), o) for o in options), reverse=True)
+            # (the forms of an irregular verb are equally far from the regular one: frequency and context choose)
+            scored = sorted(
+                (
+                    ((min(FREQ_CAP, lex.zipf(o)) if irregular else _option_score(lex, word, o)) + CONTEXT_WEIGHT * fit(o), o)
+                    for o in options
+                ),
+                reverse=True,
+            )
             # the same margin as between candidates found by edit distance: measured on real_typos, a margin
             # 0.25-0.5 smaller here fixes one more word in a thousand (`throught a Javascript API` -> through)
             # at 0.4 points of precision (`academis` -> academics, `shortend` -> short end)
@@ -348,7 +367,7 @@ def judge(
                 return Verdict(
                     scored[0][1],
                     tuple(o for _, o in scored),
-                    "a common misspelling (codespell's list); the likeliest of its corrections",
+                    f"{a.known_from}; the likeliest of its corrections",
                     0.9,
                 )
             suggestions = tuple(o for _, o in scored)

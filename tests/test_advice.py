@@ -24,6 +24,7 @@ class ItsStandin:
     name = "standin"
     safe_rules: frozenset[str] = frozenset()
     quiet_categories: frozenset[str] = frozenset()
+    quiet_rules: frozenset[str] = frozenset()
 
     def check(self, text: str) -> list[Issue]:
         return [

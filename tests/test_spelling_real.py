@@ -234,3 +234,12 @@ def test_an_irregular_verb_given_the_regular_ending_takes_its_irregular_form() -
     assert cleaned("they have knowed it for years") == "They have known it for years."
     assert cleaned("we buyed the first oven in may") == "We bought the first oven in may."
     assert cleaned("she goed home early") == "She went home early."
+
+
+def test_advice_a_british_or_lower_case_text_does_not_need() -> None:
+    flags = run_clean(caption("my nan always said it", "chopped coriander goes on top", "it slows tendon healing")).flags
+    assert [f.text for f in flags] == []  # not NaN, not cilantro, not "tend on"
+
+
+def test_a_contraction_without_its_apostrophe_in_a_quotation_is_flagged_with_it() -> None:
+    assert flagged('my nan always said "dont rush the onions" to us')["dont"] == ("don't",)

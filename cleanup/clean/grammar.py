@@ -158,7 +158,7 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
             applied = False
             if issue.rule in engine.safe_rules and idx and issue.suggestions and not deletions & set(idx):
                 applied = _apply(issue, idx, tokens, changes, deletions, engine.name, quotes)
-            if not applied and issue.category not in engine.quiet_categories:
+            if not applied and issue.category not in engine.quiet_categories and issue.rule not in engine.quiet_rules:
                 advice = _sound_advice(text[issue.start : issue.end], issue.suggestions, tokens, idx)
                 if advice is None:
                     continue  # its only advice was wrong: no flag is better than a wrong one
@@ -191,7 +191,9 @@ def _sound_advice(flagged: str, suggestions: tuple[str, ...], tokens: list[Token
     of them survives (the flag then goes: its only content was wrong advice). Dropped:
     - a closed compound that joins the flagged words ("be taking" -> "betaking") unless the
       compound is a common word and the words are not a common bigram themselves;
-    - "its" for "it's" before a word that can never follow the possessive ("It's what ...")."""
+    - "its" for "it's" before a word that can never follow the possessive ("It's what ...");
+    - another case of a lower-case dictionary word ("my nan" -> NaN: a grandmother, not a number);
+    - a split of one dictionary word into a word and a particle ("tendon" -> "tend on")."""
     words = words_of(flagged)
     joined = "".join(words).lower()
     nxt = ""
@@ -205,6 +207,9 @@ def _sound_advice(flagged: str, suggestions: tuple[str, ...], tokens: list[Token
             continue
         if [w.lower() for w in words] == ["it's"] and sug.lower() == "its" and nxt in NEVER_AFTER_POSSESSIVE_ITS:
             continue
+        if len(words) == 1 and flagged.islower() and get_lexicon().in_dictionary(flagged):
+            if sug.lower() == flagged or sug.replace(" ", "").lower() == flagged:
+                continue
         kept.append(sug)
     if suggestions and not kept:
         return None

@@ -814,14 +814,14 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             change(tok, "I", "the pronoun 'I' is always a capital", 0.95, "capitalisation")
             continue
         # 1. contractions without their apostrophe
-        if low in CONTRACTIONS and (core.islower() or core[1:].islower()) and not quoted[i]:
+        if low in CONTRACTIONS and (core.islower() or core[1:].islower()):
             if low in ("ive", "im") and core[0].isupper() and i not in starts and _beside_capital(i, cores, starts):
                 emit([tok])  # "Jony Ive": a name
                 continue
             fixed = _contraction_case(core, CONTRACTIONS[low]).replace("'", apostrophe)
             reason = "a contraction written without its apostrophe"
-            if machine:
-                flag(tok, tok.core, (fixed,), f"{MACHINE}: {reason}", 0.8)
+            if machine or quoted[i]:
+                flag(tok, tok.core, (fixed,), f"{MACHINE if machine else 'inside a quotation or citation'}: {reason}", 0.8)
                 emit([tok])
             else:
                 change(tok, fixed, reason, 0.95)

@@ -35,6 +35,8 @@ class GrammarEngine(Protocol):
     """Rules whose first suggestion is applied; everything else an engine says is a flag."""
     quiet_categories: frozenset[str]
     """Categories left out of the report altogether (style preferences, not doubts)."""
+    quiet_rules: frozenset[str]
+    """Rules left out of the report altogether (a dialect's preferences)."""
 
     def check(self, text: str) -> list[Issue]: ...
 

@@ -104,6 +104,8 @@ class HarperEngine:
     # Spelling is the spelling stage's job (Harper's suggestions there are unsafe: Vaush ->
     # Vanish); readability, style and typography are preferences, not doubts about the text.
     quiet_categories = frozenset({"Spelling", "Typo", "Readability", "Style", "Formatting", "Enhancement"})
+    # A dialect's word is not a doubt: British "coriander", "lorry" are right in British text.
+    quiet_rules = frozenset({"Regionalisms"})
     window_cuts = WINDOW_CUTS
 
     def __init__(self) -> None:

@@ -12,6 +12,7 @@ class LanguageToolEngine:
     name = "languagetool"
     safe_rules = frozenset({"ENGLISH_WORD_REPEAT_RULE", "IT_IS", "IT_S_ITS", "ITS_TO_IT_S", "THEIR_IS", "WORD_REPEAT_RULE", "COULD_OF"})
     quiet_categories = frozenset({"TYPOS", "STYLE", "TYPOGRAPHY", "REDUNDANCY", "CASING", "MISC"})
+    quiet_rules: frozenset[str] = frozenset()
 
     def __init__(self, url: str) -> None:
         import language_tool_python

@@ -763,7 +763,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             to_name = verdict.fix is not None and verdict.fix in names
             if name_like or to_name or (verdict.fix is not None and (best is None or best.cost > CAP_MAX_COST)):
                 if not plausible or best is None:
-                    if name_like and best is not None and best.cost <= CAP_MAX_COST and lex.zipf(low) < CAP_UNSEEN_ZIPF and seen[low] == 1:
+                    if name_like and best is not None and best.cost <= CAP_MAX_COST and lex.zipf(low) < CAP_UNSEEN_ZIPF and seen[low] <= 1:
                         # a name no one writes, one slip from one people do ("the army of Napolean")
                         suggestions = tuple(dict.fromkeys([best.text, *verdict.suggestions]))
                         return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{_match_case(core, best.text)}'?", 0.3)

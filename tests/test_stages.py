@@ -217,3 +217,17 @@ def test_two_stages_doubting_the_same_words_give_one_doubt() -> None:
     merged = one_per_place([spelling, grammar, other])
     assert [f.text for f in merged] == ["socialisms", "zorblax"]
     assert merged[0].suggestions == ("socialism", "socialism's") and "grammar: a possessive?" in merged[0].reason
+
+
+def test_a_line_that_opens_with_a_speaker_label_starts_a_paragraph() -> None:
+    text = (
+        "Interview\n\n2024-01-30\n"
+        "INTERVIEWER: What was the hardest part at the beginning?\n\n"
+        "MEHMET: Honestly, the paperwork. There was so much of it.\n\n"
+        "INTERVIEWER: And the money?\n\n"
+        "MEHMET: A small loan from my cousin.\n\n"
+        "Note: this part was cut.\n"
+    )
+    doc = run_clean(text).doc
+    starts = [doc.tokens[s].text for s, _ in doc.paragraphs()]
+    assert starts == ["INTERVIEWER:", "MEHMET:", "INTERVIEWER:", "MEHMET:"]  # "Note:" names no one

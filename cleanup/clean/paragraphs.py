@@ -18,6 +18,7 @@ from itertools import pairwise
 
 from cleanup.clean.base import Context, StageResult, quoted_mask
 from cleanup.model import Change, Document, Flag
+from cleanup.readers.timed import speaker_label
 
 STAGE = "paragraphs"
 BLOCK = 3
@@ -209,8 +210,18 @@ def paragraphs(doc: Document, ctx: Context) -> StageResult:
         for k, (s, _) in enumerate(sents)
         if not doc.tokens[s].text.startswith("(") and not (inside[s] and not doc.tokens[s].text.startswith(('"', "\u201c")))
     }
-    # a new speaker's turn always starts a paragraph; within each turn, the text decides
-    turns = [k for k, (s, _) in enumerate(sents) if k and doc.tokens[s].speaker != doc.tokens[s - 1].speaker]
+    # a new speaker's turn always starts a paragraph (a change of the speaker the input named, or, in
+    # a plain transcript, a line that opens with a label: "MEHMET: Honestly, ..."); within each turn,
+    # the text decides
+    turns = [
+        k
+        for k, (s, _) in enumerate(sents)
+        if k
+        and (
+            doc.tokens[s].speaker != doc.tokens[s - 1].speaker
+            or (doc.tokens[s].cue != doc.tokens[s - 1].cue and speaker_label(doc.tokens[s].text) is not None)
+        )
+    ]
     depths = gap_depths(bags)
     breaks: list[int] = []
     longest = max(ctx.max_paragraph_sentences, 2 * MIN_SENTENCES)

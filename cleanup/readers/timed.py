@@ -128,6 +128,13 @@ def _is_name(label: str) -> bool:
     return label.lower().rstrip(".") not in _NOT_NAMES and label.lower() not in _NOT_NAMES
 
 
+def speaker_label(text: str) -> str | None:
+    """The speaker a leading ``NAME:`` names (``INTERVIEWER:``, ``Michael Young:``), or None
+    (``Note:`` names no one)."""
+    m = _LABEL_RE.match(text)
+    return m.group("name").strip() if m and _is_name(m.group("name")) else None
+
+
 def _is_sound(inner: str) -> bool:
     words = [w.lower() for w in words_of(inner)]
     return not words or words[0] in _SOUND_WORDS or words[-1] in _SOUND_WORDS or inner == inner.lower() or words[0].endswith("ing")

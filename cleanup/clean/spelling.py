@@ -13,7 +13,9 @@ Evidence, strongest first:
    ``cant``, ``wont``, ``ill``, ``id``, ``shell``, ``were`` and ``lets`` are words too, so they are
    changed only when the language model finds the contraction far likelier where they stand.
 2. codespell's list of common misspellings (``occured`` → occurred), applied when it gives one
-   correction, or when the scorer below picks the same one of several.
+   correction, or when the scorer below picks the same one of several; and, for an irregular verb
+   given the regular ending, the forms Harper's ``RegularIrregulars`` table gives (``knowed`` →
+   knew or known, by context).
 3. A noisy-channel score for every dictionary word within two edits, and for words that occur
    elsewhere in the same document: log frequency, minus a weighted typing-slip distance, plus a
    bonus when the candidate sounds the same (Metaphone), plus how well the candidate fits between
@@ -637,12 +639,13 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     sentence_of: list[int] = []
     for i in range(len(tokens)):
         sentence_of.append(sentence_of[-1] + (i in starts or tokens[i - 1].text.endswith((".", "!", "?"))) if i else 0)
-    # (a capitalised word inside a sentence, or an accented one, is a name or a foreign word, not a slip)
-    non_words = Counter(
-        sentence_of[i]
-        for i, c in enumerate(cores)
-        if c in unknown and c not in second_opinion and (c[:1].islower() or i in starts) and not _has_accent(c)
-    )
+
+    def slip_like(i: int, c: str) -> bool:
+        """A non-word that may be a slip (a capitalised word inside a sentence, or an accented one,
+        is a name or a foreign word)."""
+        return c in unknown and c not in second_opinion and (c[:1].islower() or i in starts) and not _has_accent(c)
+
+    non_words = Counter(sentence_of[i] for i, c in enumerate(cores) if slip_like(i, c))
 
     def is_foreign(j: int) -> bool:
         """Token ``j`` looks like no slip of an English word (see ``_beside_foreign``)."""
@@ -883,7 +886,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
         kind = "split" if " " in fixed else "spelling"
         if not suffix and " " not in verdict.fix:
             fixed_as.setdefault(stem.lower(), set()).add(verdict.fix)
-        if stem in unknown and stem not in second_opinion and (stem[:1].islower() or i in starts) and not _has_accent(stem):
+        if slip_like(i, stem):
             corrected[sentence_of[i]] += 1
         change(tok, (fixed + suffix).replace("'", apostrophe) if suffix else fixed, verdict.reason, verdict.confidence, kind)
     # One misspelling, one correction: where the same slip was corrected with confidence elsewhere in

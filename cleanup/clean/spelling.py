@@ -764,12 +764,15 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             # (at a sentence start too, a word whose correction would be a name is likely a name
             # itself: "Alisson was brilliant" is the goalkeeper, not Alison)
             to_name = verdict.fix is not None and verdict.fix in names
+
+            def name_or_slip(nearest: Candidate, confidence: float) -> Verdict:
+                suggestions = tuple(dict.fromkeys([nearest.text, *verdict.suggestions]))
+                return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{_match_case(core, nearest.text)}'?", confidence)
+
             if name_like or to_name or (verdict.fix is not None and (best is None or best.cost > CAP_MAX_COST)):
                 if not plausible or best is None:
                     if name_like and best is not None and best.cost <= CAP_MAX_COST and lex.zipf(low) < CAP_UNSEEN_ZIPF and seen[low] <= 1:
-                        # a name no one writes, one slip from one people do ("the army of Napolean")
-                        suggestions = tuple(dict.fromkeys([best.text, *verdict.suggestions]))
-                        return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{_match_case(core, best.text)}'?", 0.3)
+                        return name_or_slip(best, 0.3)  # a name no one writes, one slip from one people do ("Napolean")
                     return (
                         None
                         if name_like
@@ -781,8 +784,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
                     and (best.text in names or _fit(cm, [best.text], win) >= CAP_COMMON_FIT)
                 )
                 if not sure:
-                    suggestions = tuple(dict.fromkeys([best.text, *verdict.suggestions]))
-                    return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{_match_case(core, best.text)}'?", 0.4)
+                    return name_or_slip(best, 0.4)
             if verdict.fix is None and lex.zipf(low) >= CAP_UNSEEN_ZIPF:
                 return None  # at a sentence start, with no sure correction: a name people write ("Arteta was")
         else:

@@ -231,3 +231,11 @@ def test_a_line_that_opens_with_a_speaker_label_starts_a_paragraph() -> None:
     doc = run_clean(text).doc
     starts = [doc.tokens[s].text for s, _ in doc.paragraphs()]
     assert starts == ["INTERVIEWER:", "MEHMET:", "INTERVIEWER:", "MEHMET:"]  # "Note:" names no one
+
+
+def test_brackets_side_by_side_in_one_word_are_text_not_a_note() -> None:
+    # bc's README: "identifiers ([a-z][a-z0-9_]*)" lost "a-z0-9" (a conservation error, no output at all)
+    out = run_clean(caption("names are allowed to be full identifiers ([a-z][a-z0-9_]*), and more"))
+    assert "([a-z][a-z0-9_]*)," in prose(out.doc) and out.doc.notes == ()
+    out = run_clean(caption("he said [laughs], and then we left"))
+    assert "said, and" in prose(out.doc) and [n.text for n in out.doc.notes] == ["[laughs]"]

@@ -119,6 +119,7 @@ def notes(doc: Document, ctx: Context) -> StageResult:
                     span
                     and not _ELISION.match(content)
                     and not (len(content.split()) <= 3 and _in_quotation(quotes.before_next(done), tok))
+                    and _only_punctuation_after(ahead, j, "[", "]")
                 ):
                     found.append(Note("editorial", " ".join(doc.source[span[0] : span[1]].split()), span))
                     _remove(done, ahead, j, "[", "]")
@@ -128,7 +129,7 @@ def notes(doc: Document, ctx: Context) -> StageResult:
             if j >= 0:
                 span = _source_span(doc, tok, "(", ")")
                 content = doc.source[span[0] + 1 : span[1] - 1] if span else ""
-                if span and is_pronunciation_guide(" ".join(content.split()), lex):
+                if span and is_pronunciation_guide(" ".join(content.split()), lex) and _only_punctuation_after(ahead, j, "(", ")"):
                     found.append(Note("pronunciation", " ".join(doc.source[span[0] : span[1]].split()), span))
                     _remove(done, ahead, j, "(", ")")
                     continue
@@ -138,13 +139,25 @@ def notes(doc: Document, ctx: Context) -> StageResult:
     return replace(doc, tokens=tuple(done), notes=doc.notes + tuple(found)), changes, flags
 
 
+def _after_close(ahead: list[Token], j: int, opener: str, closer: str) -> str:
+    """What follows the note's closing bracket in the token that holds it (``,`` in ``[laughs],``)."""
+    last = ahead[-1 - j].text
+    start = last.find(opener) + 1 if j == 0 else 0
+    return last[last.find(closer, start) + 1 :]
+
+
+def _only_punctuation_after(ahead: list[Token], j: int, opener: str, closer: str) -> bool:
+    """Whether the note's token holds nothing but punctuation after it: ``[a-z][0-9]`` is one
+    piece of text (a pattern), not a note with words glued on."""
+    return not any(ch.isalnum() for ch in _after_close(ahead, j, opener, closer))
+
+
 def _remove(done: list[Token], ahead: list[Token], j: int, opener: str, closer: str) -> None:
     """Remove the next token and the ``j`` after it (the note), keeping any punctuation glued
     outside the brackets. As :func:`delete_token` does, each removed token's sentence end and cue
     boundary move to the token before it, its paragraph start to the token after it."""
     before = ahead[-1].text[: ahead[-1].text.find(opener)]
-    last = ahead[-1 - j].text
-    after = last[last.rfind(closer) + 1 :]
+    after = _after_close(ahead, j, opener, closer)
     for _ in range(j + 1):
         gone = ahead.pop()
         if done and (gone.sentence_end or gone.boundary):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from cleanup.clean.base import quoted_mask
+from cleanup.clean.lexicon import get_lexicon
+from cleanup.clean.spelling import glued_edge
 from cleanup.readers import read_text
 from tests.conftest import caption, prose, run_clean
 
@@ -244,3 +246,14 @@ def test_advice_a_british_or_lower_case_text_does_not_need() -> None:
 
 def test_a_contraction_without_its_apostrophe_in_a_quotation_is_flagged_with_it() -> None:
     assert flagged('my nan always said "dont rush the onions" to us')["dont"] == ("don't",)
+
+
+def test_a_term_built_on_an_english_word_is_no_slip_of_it() -> None:
+    # letters no English word starts or ends with, glued to a word: a term, flagged at most
+    out = cleaned("docker uses cgroups to isolate containers and we run etcd on three nodes then pgbench against them")
+    assert all(term in out for term in ("cgroups", "etcd", "pgbench")), out
+    lex = get_lexicon()
+    assert glued_edge(lex, "cgroups", "groups") and glued_edge(lex, "etcd", "etc")
+    # a vowel or a letter that may start a word, glued on, is a slip as usual
+    assert not glued_edge(lex, "iattended", "attended") and not glued_edge(lex, "habilities", "abilities")
+    assert not glued_edge(lex, "untill", "until")

@@ -57,6 +57,7 @@ BIGRAM_MARGIN = 1.5
 
 
 SYMSPELL_DICT = "frequency_dictionary_en_82_765.txt"
+EDGE_PAIR_COUNT = 1_000_000
 SYMSPELL_PREFIX = 5
 """SymSpell's prefix length: 5 finds the same words as the default 7 and builds its index in a third of the time."""
 HARPER_BATCH = 400
@@ -297,6 +298,14 @@ class Lexicon:
             if bz and (bz >= BIGRAM_COMMON_ZIPF or bz >= z - BIGRAM_MARGIN):
                 return False
         return True
+
+    @functools.cached_property
+    def edge_pairs(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The two-letter starts and ends of common dictionary words (counted a million times or
+        more in Google Books): an English word can begin with ``gr`` or end with ``ps``; none
+        begins with ``cg`` or ends with ``cd``."""
+        common = [w for w, n in self.counts.items() if n >= EDGE_PAIR_COUNT and len(w) > 2 and w.isalpha()]
+        return frozenset(w[:2] for w in common), frozenset(w[-2:] for w in common)
 
     # ----- candidates -----------------------------------------------------------------------
     def _speller(self) -> Any:

@@ -296,6 +296,21 @@ def _margin_needed(fit: float) -> float:
     return 99.0
 
 
+_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
+
+
+def glued_edge(lex: Lexicon, word: str, fix: str) -> bool:
+    """Whether ``fix`` is ``word`` without letters at its start or end that make a consonant pair no
+    common English word starts (or ends) with: ``cgroups`` groups, ``pgbench`` bench, ``etcd`` etc.
+    That is a term built on an English word, not a slip of it: typists add a letter where it
+    doubles one or sits beside its key, not a prefix (``alecture``, ``iattended`` stay slips)."""
+    w = word.lower()
+    starts, ends = lex.edge_pairs
+    if len(fix) < len(w) and w.endswith(fix) and set(w[:2]) <= _CONSONANTS and w[:2] not in starts:
+        return True
+    return len(fix) < len(w) and w.startswith(fix) and set(w[-2:]) <= _CONSONANTS and w[-2:] not in ends
+
+
 def split_reads(lex: Lexicon, cm: ContextModel | None, word: str, split: str) -> bool:
     """Whether the two words of a split read as English together (see ``SPLIT_MIN_BIGRAM``)."""
     a, b = split.split(" ", 1)
@@ -394,6 +409,8 @@ def judge(
         needed = _margin_needed(fit(best.text))
         if clean and best.cost <= CLEAN_MAX_COST and fit(best.text) >= MISFIT:
             needed = min(needed, CLEAN_MARGIN)
+        if clear and glued_edge(lex, word, best.text):
+            return Verdict(None, suggestions, f"a term built on '{best.text}'? (its other letters start or end no English word)", 0.3)
         if clear and best.text not in names and best.score - second >= max(MIN_MARGIN, needed):
             where = " in its context" if fits.get(best.text) else ""
             reason = f"not a word; '{best.text}' is {best.cost:g} typing slips away and clearly the likeliest{where} ({best.source})"

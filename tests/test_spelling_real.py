@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleanup.clean.base import quoted_mask
+from cleanup.clean.base import code_mask, quoted_mask
 from cleanup.clean.lexicon import get_lexicon
 from cleanup.clean.spelling import glued_edge
 from cleanup.readers import read_text
@@ -257,3 +257,24 @@ def test_a_term_built_on_an_english_word_is_no_slip_of_it() -> None:
     # a vowel or a letter that may start a word, glued on, is a slip as usual
     assert not glued_edge(lex, "iattended", "attended") and not glued_edge(lex, "habilities", "abilities")
     assert not glued_edge(lex, "untill", "until")
+
+
+def test_words_in_backticks_are_code() -> None:
+    out = cleaned("the `ulabel` and the `alabel` of a name, then a tipo")
+    assert "`ulabel`" in out and "`alabel`" in out, out
+    tokens = list(read_text(caption("see `from pydantic import thign` here. and `this too")).tokens)
+    mask = code_mask(tokens)
+    assert [t.core for t, m in zip(tokens, mask, strict=True) if m] == ["from", "pydantic", "import", "thign"]
+    # a backtick that does not close within its sentence marks nothing
+    assert not any(mask[len(mask) - 2 :])
+
+
+def test_a_name_the_text_writes_with_its_capital_is_left_in_lower_case_too() -> None:
+    out = cleaned("we use Pydantic for models and Pydantic for settings, so write from pydantic import it")
+    assert "from pydantic import" in out, out
+
+
+def test_a_short_part_of_a_compound_is_an_abbreviation_as_often_as_a_slip() -> None:
+    out = cleaned("the results of the ucs-detect project are good")
+    assert "ucs-detect" in out, out
+    assert any(s.startswith("us") for s in flagged("the results of the ucs-detect project are good")["ucs-detect"])

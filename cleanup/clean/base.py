@@ -170,3 +170,22 @@ def quoted_mask(tokens: Sequence[Token]) -> list[bool]:
         if tok.sentence_end:
             paren_opens.clear()  # a parenthesis open at its sentence's end never closes
     return out
+
+
+def code_mask(tokens: Sequence[Token]) -> list[bool]:
+    """For each token, whether it stands inside backticks (`` `ulabel` ``, `` `from x import y` ``):
+    code or a command quoted in the text, never English to correct. Only a span that closes
+    within its sentence is one."""
+    out = [False] * len(tokens)
+    opened: int | None = None
+    for i, tok in enumerate(tokens):
+        lead, _, trail = split_affixes(tok.text)
+        if opened is None and lead.endswith("`"):
+            opened = i
+        if opened is not None and "`" in trail:
+            for k in range(opened, i + 1):
+                out[k] = True
+            opened = None
+        elif tok.sentence_end:
+            opened = None
+    return out

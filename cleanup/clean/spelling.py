@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cleanup.clean.base import Context, StageResult, change_for, quoted_mask, split_token
+from cleanup.clean.base import Context, StageResult, change_for, code_mask, quoted_mask, split_token
 from cleanup.clean.lexicon import PREFIXES, WORDISH, ContextModel, Lexicon, get_context_model, get_lexicon, typo_cost
 from cleanup.model import Change, Document, Flag, Token, core_span
 
@@ -432,6 +432,11 @@ def judge(
     return Verdict(None, suggestions, "not in the dictionary; no confident correction (a name or a rare word?)", 0.2)
 
 
+COMPOUND_MIN_FIX = 4
+"""A compound's part shorter than this is an abbreviation as often as a slip (``ucs-detect``,
+``utf-8``): suggested, never fixed."""
+
+
 def _fix_compound(lex: Lexicon, core: str, doc_words: frozenset[str]) -> Verdict | None:
     """A hyphenated compound with exactly one misspelt part: fixed when its part is confidently
     fixed, else the compound with each suggestion for that part (``new-fasion``: new-fashion)."""
@@ -444,7 +449,7 @@ def _fix_compound(lex: Lexicon, core: str, doc_words: frozenset[str]) -> Verdict
     def whole(part: str) -> str:
         return "-".join([*parts[: bad[0]], part, *parts[bad[0] + 1 :]])
 
-    if verdict.fix is None or " " in verdict.fix:
+    if verdict.fix is None or " " in verdict.fix or len(parts[bad[0]]) < COMPOUND_MIN_FIX:
         suggestions = tuple(whole(s) for s in verdict.suggestions if " " not in s)
         return Verdict(None, suggestions, f"unknown part {parts[bad[0]]} in a compound", 0.2)
     return Verdict(whole(verdict.fix), (whole(verdict.fix),), f"a misspelt part of a compound: {verdict.reason}", 0.8)
@@ -594,6 +599,9 @@ At a sentence start, one at least this common with no sure correction is a name 
 (``Arteta was furious``): not flagged."""
 REPEATED_TERM = 3
 """A non-word the text uses this often, always in the same spelling, is a term of the text (``nori``)."""
+REPEATED_NAME = 2
+"""A lower-case non-word the text writes this often with a capital inside its sentences is that name
+written in code or in haste (``from pydantic import``, beside "Pydantic is")."""
 TERM_MIN_ZIPF = 1.5
 CAP_COMMON_FIT = 0.5
 """A capitalised word inside a sentence is taken for a slip of a common lower-case word (``Compuer
@@ -616,6 +624,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     changes: list[Change] = []
     flags: list[Flag] = []
     quoted = quoted_mask(tokens)
+    code = code_mask(tokens)
     starts = {0} | {i + 1 for i, t in enumerate(tokens) if t.sentence_end}
     cores = [t.core.replace("\u2019", "'") for t in tokens]
     mid_caps = Counter(c for i, c in enumerate(cores) if i not in starts and c[:1].isupper())
@@ -743,6 +752,8 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             return None  # "divorcé", "purée", "shōyu": another language's spelling, not an English slip
         if core.isupper() or any(ch.isupper() for ch in core[1:]):
             return None  # an acronym or a brand: not ours to judge
+        if core.islower() and mid_caps[core.capitalize()] >= REPEATED_NAME:
+            return None  # a name the text writes with its capital elsewhere ("from pydantic import", "Pydantic is")
         capitalised = core[:1].isupper()
         name_like = capitalised and (i not in starts or mid_caps[core] > 0)
         if "-" in core or "'" in core:
@@ -827,7 +838,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
 
     for i, tok in enumerate(tokens):
         core = cores[i]
-        if not core or not WORDISH.match(core) or core.lower() in ctx.protected:
+        if not core or not WORDISH.match(core) or core.lower() in ctx.protected or code[i]:
             emit([tok])
             continue
         low = core.lower()

@@ -279,7 +279,7 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
         if k < 0 or not core:
             continue
         if i in starts:
-            if tok.text[k].islower() and not any(ch.isupper() for ch in core[1:]):
+            if tok.text[k].islower() and not any(ch.isupper() for ch in core[1:]) and "`" not in tok.text[:k]:  # (`code` keeps its case)
                 new = tok.text[:k] + tok.text[k].upper() + tok.text[k + 1 :]
                 changes.append(change_for(tok, "capitalisation", new, "a sentence starts with a capital", STAGE))
                 tokens[i] = replace(tok, text=new)

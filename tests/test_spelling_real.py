@@ -279,3 +279,9 @@ def test_a_short_part_of_a_compound_is_an_abbreviation_as_often_as_a_slip() -> N
     out = cleaned("the results of the ucs-detect project are good")
     assert "ucs-detect" in out, out
     assert any(s.startswith("us") for s in flagged("the results of the ucs-detect project are good")["ucs-detect"])
+
+
+def test_a_noun_in_y_given_the_plural_s_is_flagged_with_its_plural_first() -> None:
+    flags = flagged("and all the babys sighed but mamma did not cry")
+    assert flags["babys"][:2] == ("babies", "baby's")
+    assert "babys" in cleaned("and all the babys sighed but mamma did not cry")  # suggested, not applied

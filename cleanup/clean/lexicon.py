@@ -196,18 +196,20 @@ class Lexicon:
         return {w for w in words if self._harper_cache[w] and not (strict and self._harper_doubts.get(w))}
 
     def irregular_forms(self, word: str) -> tuple[str, ...]:
-        """The irregular past forms Harper's ``RegularIrregulars`` rule gives for an irregular verb
-        given the regular ending (``knowed``: known, knew; ``buyed``: bought), empty for any other word."""
+        """The irregular forms Harper's ``RegularIrregulars`` rule gives for an irregular verb given
+        the regular ending (``knowed``: known, knew; ``buyed``: bought) or a noun given the regular
+        plural (``babys``: babies), empty for any other word."""
         w = word.lower()
-        if not w.endswith("ed") or not w.isalpha():
+        if not w.endswith(("ed", "ys")) or not w.isalpha():
             return ()
         if w not in self._irregular:
             import harper
 
             from cleanup.engines.harper import native_output_muted, shared_linter
 
+            frame = f"They {w} it." if w.endswith("ed") else f"The {w} came."
             with native_output_muted():
-                found = shared_linter().organized_lints(f"They {w} it.", language=harper.Language.PLAINTEXT)
+                found = shared_linter().organized_lints(frame, language=harper.Language.PLAINTEXT)
             forms = [s.replacement_text.lower() for lint in found.get("RegularIrregulars", []) for s in lint.suggestions]
             self._irregular[w] = tuple(dict.fromkeys(f for f in forms if f.isalpha()))
         return self._irregular[w]

@@ -285,3 +285,24 @@ def test_a_noun_in_y_given_the_plural_s_is_flagged_with_its_plural_first() -> No
     flags = flagged("and all the babys sighed but mamma did not cry")
     assert flags["babys"][:2] == ("babies", "baby's")
     assert "babys" in cleaned("and all the babys sighed but mamma did not cry")  # suggested, not applied
+
+
+def test_technical_words_are_not_turned_into_english() -> None:
+    # a name with two capitals the text repeats; a command-line option; a command with no vowel
+    out = cleaned("GLib is small and GLib is fast so pass -fexceptions to gcc then run fsck on the disk")
+    assert all(w in out for w in ("GLib is small and GLib", "-fexceptions", "gcc", "fsck")), out
+    assert cleaned("the HIstory of it") == "The history of it."  # a shift key held once is still a slip
+    assert cleaned("i thnk so") == "I think so."  # a vowel dropped is still a slip
+
+
+def test_a_term_the_text_uses_in_several_forms_or_very_often_is_its_own() -> None:
+    lines = ["each inode has a number", "inodes are stored in tables", "an inode's size is fixed", "count the inodes", "free inodes"]
+    assert "inodes are stored" in prose(run_clean(caption(*lines)).doc)
+    often = [f"then xargs runs it {n}" for n in range(8)]
+    assert "xargs" in prose(run_clean(caption(*often)).doc)
+    assert "cars" in prose(run_clean(caption(*often[:2], "the xargs are parked")).doc)  # twice or thrice: a slip as usual
+
+
+def test_no_vulgar_word_is_ever_offered() -> None:
+    assert all("fuck" not in s.lower() for s in flagged("just fick it off when you want").get("fick", ()))
+    assert " porn" not in cleaned("last year I had some frogsporn")

@@ -175,11 +175,13 @@ def quoted_mask(tokens: Sequence[Token]) -> list[bool]:
 def code_mask(tokens: Sequence[Token]) -> list[bool]:
     """For each token, whether it stands inside backticks (`` `ulabel` ``, `` `from x import y` ``):
     code or a command quoted in the text, never English to correct. Only a span that closes
-    within its sentence is one."""
+    within its sentence is one. A command-line option (``-fexceptions``, ``--clamp-mtime``) is code
+    too."""
     out = [False] * len(tokens)
     opened: int | None = None
     for i, tok in enumerate(tokens):
         lead, _, trail = split_affixes(tok.text)
+        out[i] = tok.text.startswith("-") and tok.text.lstrip("-")[:1].isalpha()
         if opened is None and lead.endswith("`"):
             opened = i
         if opened is not None and "`" in trail:

@@ -156,6 +156,18 @@ def _near(words: frozenset[str], word: str) -> set[str]:
     return {w for w in words if abs(len(w) - len(word)) <= 2 and w[:1] == word[:1]}
 
 
+NO_SUGGEST = frozenset(
+    {
+        "arse", "ass", "bastard", "bitch", "cock", "crap", "cunt", "dick", "dicks", "fag", "fuck", "fucked",
+        "fucker", "fucking", "fucks", "piss", "pissed", "porn", "shit", "shits", "shitting", "shitty", "slut",
+        "twat", "wank", "whore",
+    }
+)  # fmt: skip
+"""Words never offered as a correction, as Hunspell's dictionaries mark them NOSUGGEST: a slip is
+rarely one (``fsck`` is no "fuck", ``frogsporn`` no "frogs porn"), and offering one offends. A
+text that writes them is left as it is."""
+
+
 def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[Candidate]:
     """Single-word corrections for a lower-case non-word, best first: the dictionary's words within
     two edits, the document's own words, common American spellings SymSpell lacks, and the
@@ -164,7 +176,7 @@ def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[
     bare = {k: v for k, v in _CONTRACTION_KEYS.items() if abs(len(k) - len(word)) <= 2}
     out = []
     for cand in pool | set(bare):
-        if cand == word or "'" in cand:
+        if cand == word or "'" in cand or cand in NO_SUGGEST:
             continue
         cost = typo_cost(word, cand)
         if cost > 2.0:
@@ -221,7 +233,7 @@ def best_split(lex: Lexicon, word: str) -> Candidate | None:
         a, b = word[:k], word[k:]
         if not (_split_part_ok(a) and _split_part_ok(b)):
             continue
-        if not (lex.in_dictionary(a) and lex.in_dictionary(b)):
+        if not (lex.in_dictionary(a) and lex.in_dictionary(b)) or a in NO_SUGGEST or b in NO_SUGGEST:
             continue
         if min(lex.zipf(a), lex.zipf(b)) < SPLIT_MIN_ZIPF:
             continue
@@ -419,6 +431,8 @@ def judge(
         needed = _margin_needed(fit(best.text))
         if clean and best.cost <= CLEAN_MAX_COST and fit(best.text) >= MISFIT:
             needed = min(needed, CLEAN_MARGIN)
+        if clear and not set(word) & set("aeiouy") and best.cost > VOWELLESS_MAX_COST:
+            return Verdict(None, suggestions, "no vowel, and far from any word: an abbreviation or a command?", 0.3)
         if clear and glued_edge(lex, word, best.text):
             return Verdict(None, suggestions, f"a term built on '{best.text}'? (its other letters start or end no English word)", 0.3)
         if clear and best.text not in names and best.score - second >= max(MIN_MARGIN, needed):
@@ -442,6 +456,9 @@ def judge(
     return Verdict(None, suggestions, "not in the dictionary; no confident correction (a name or a rare word?)", 0.2)
 
 
+VOWELLESS_MAX_COST = 1.0
+"""A word with no vowel is fixed only this near its correction (``whtch`` which, ``thnk`` think); farther,
+it is an abbreviation or a command (``fsck`` is no "back", ``gcc`` no "go")."""
 COMPOUND_MIN_FIX = 4
 """A compound's part shorter than this is an abbreviation as often as a slip (``ucs-detect``,
 ``utf-8``): suggested, never fixed."""
@@ -571,6 +588,12 @@ def _plural_stem(word: str) -> str | None:
     return None
 
 
+def _family(word: str) -> set[str]:
+    """``word`` and its regular inflections (``inode``: inodes, inode's; ``inodes``: inode)."""
+    stem = _plural_stem(word) or (word[:-2] if word.endswith("'s") else word)
+    return {stem, stem + "s", stem + "es", stem + "'s", stem + "ed", stem + "ing"} - {""}
+
+
 def _has_accent(word: str) -> bool:
     return any((unicodedata.category(ch) == "Ll" and not ch.isascii()) or (ch.isalpha() and not ch.isascii()) for ch in word)
 
@@ -613,6 +636,12 @@ REPEATED_NAME = 2
 """A lower-case non-word the text writes this often with a capital inside its sentences is that name
 written in code or in haste (``from pydantic import``, beside "Pydantic is")."""
 TERM_MIN_ZIPF = 1.5
+REPEATED_OFTEN = 8
+"""... or this often, however rare on the web (``xargs``): the real_typos texts repeat no slip more than six times."""
+REPEATED_FAMILY = 5
+"""A non-word the text uses this often in two inflections or more (``inode``, ``inodes``, ``inode's``),
+and twice as often as its correction's, is a term of the text however rare on the web. (A child who
+writes "frend" and "frends" twice each, and "friend" twice, is still corrected.)"""
 CAP_COMMON_FIT = 0.5
 """A capitalised word inside a sentence is taken for a slip of a common lower-case word (``Compuer
 skills``) only where the context expects that word: ``at Mording`` is a place."""
@@ -639,6 +668,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     cores = [t.core.replace("\u2019", "'") for t in tokens]
     mid_caps = Counter(c for i, c in enumerate(cores) if i not in starts and c[:1].isupper())
     seen = Counter(c.lower() for c in cores)
+    exact = Counter(cores)
     doc_words = DocWords(c.lower() for c in cores if WORDISH.match(c) and c.islower() and lex.is_word(c) and not lex.in_dictionary(c))
     analyses: dict[str, Analysis] = {}
     compounds: dict[str, Verdict | None] = {}
@@ -833,8 +863,15 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             verdict = judge(lex, low, doc_words, core in weak, win, cm, a, names, alone)
         if verdict.fix is not None and not a.known and lex.is_loanword(low):
             verdict = Verdict(None, verdict.suggestions, "not English, but common in another language: a loanword?", 0.2)
-        if verdict.fix is not None and not a.known and seen[low] >= REPEATED_TERM and lex.zipf(low) >= TERM_MIN_ZIPF:
+        term = seen[low] >= REPEATED_TERM and (lex.zipf(low) >= TERM_MIN_ZIPF or seen[low] >= REPEATED_OFTEN)
+        if verdict.fix is not None and not a.known and term:
             verdict = Verdict(None, verdict.suggestions, f"the text uses '{low}' {seen[low]} times: a term of its own?", 0.3)
+        if verdict.fix is not None and not a.known and " " not in verdict.fix:
+            # (a word and its inflections, used more than the correction's: "inode", "inodes", "inode's")
+            forms = sorted(f for f in _family(low) if seen[f] and not lex.is_word(f))
+            uses = sum(seen[f] for f in forms)
+            if len(forms) > 1 and uses >= REPEATED_FAMILY and uses > 2 * sum(seen[f] for f in _family(verdict.fix.lower())):
+                verdict = Verdict(None, verdict.suggestions, f"the text uses {', '.join(forms)}: a term of its own?", 0.3)
         if verdict.fix is not None and not a.known and _beside_foreign(i, cores, is_foreign):
             verdict = Verdict(None, verdict.suggestions, "beside another word no dictionary knows: a foreign phrase or a name?", 0.3)
         if verdict.fix is not None and not a.known and _introduced_term(i, tokens, words):
@@ -894,7 +931,12 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             emit([tok])
             continue
         # 2. mis-capitalised word
-        if _MISCAPS.match(core) and lex.in_dictionary(low) and (len(core) > 3 or (lex.zipf(low) >= 5 and not core.endswith("s"))):
+        if (
+            _MISCAPS.match(core)
+            and lex.in_dictionary(low)
+            and (len(core) > 3 or (lex.zipf(low) >= 5 and not core.endswith("s")))
+            and exact[core] < REPEATED_NAME  # (a shift key held too long does not make the same word twice: "GLib" is a name)
+        ):
             title = i in starts or _beside_capital(i, cores, starts)
             fixed = core[0] + core[1:].lower() if title or not lex.harper_known({low}) else low
             change(tok, fixed, "mis-capitalised: a capital inside the word", 0.9)

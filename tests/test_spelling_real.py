@@ -263,6 +263,8 @@ def test_words_in_backticks_are_code() -> None:
     out = cleaned("the `ulabel` and the `alabel` of a name, then a tipo")
     assert "`ulabel`" in out and "`alabel`" in out, out
     assert "`cloudpickle` is" in prose(run_clean(caption("it works. `cloudpickle` is a module")).doc)  # no capital for code
+    out = cleaned("use `readline' and $argc with readdir() and -lrt")  # GNU quotes, a variable, a call, an option
+    assert all(w in out for w in ("`readline'", "$argc", "readdir()", "-lrt")), out
     tokens = list(read_text(caption("see `from pydantic import thign` here. and `this too")).tokens)
     mask = code_mask(tokens)
     assert [t.core for t, m in zip(tokens, mask, strict=True) if m] == ["from", "pydantic", "import", "thign"]

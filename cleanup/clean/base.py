@@ -176,13 +176,14 @@ def code_mask(tokens: Sequence[Token]) -> list[bool]:
     """For each token, whether it stands inside backticks (`` `ulabel` ``, `` `from x import y` ``):
     code or a command quoted in the text, never English to correct. Only a span that closes
     within its sentence is one. A command-line option (``-fexceptions``, ``--clamp-mtime``), a
-    variable (``$argc``) and a function called (``readdir()``) are code too."""
+    variable (``$argc``), a function called (``readdir()``) and a markup tag (``<img``) are code too."""
     out = [False] * len(tokens)
     opened: int | None = None
     for i, tok in enumerate(tokens):
         lead, _, trail = split_affixes(tok.text)
         # (a command-line option, a variable, a function called)
-        out[i] = (tok.text.startswith("-") and tok.text.lstrip("-")[:1].isalpha()) or lead.endswith(("$", "%")) or trail.startswith("()")
+        option = tok.text.startswith("-") and tok.text.lstrip("-")[:1].isalpha()
+        out[i] = option or lead.endswith(("$", "%", "<", "</")) or trail.startswith("()")
         if opened is None and lead.endswith("`"):
             opened = i
         if opened is not None and ("`" in trail or trail.startswith("'")):  # (`quoted' the GNU way too)

@@ -316,3 +316,8 @@ def test_the_first_letter_is_the_one_people_get_right() -> None:
     assert typo_cost("mistory", "history") > typo_cost("hisrory", "history")  # (m for h: neither a neighbour nor a vowel)
     assert typo_cost("imotions", "emotions") == typo_cost("emitions", "emotions")  # a vowel for a vowel anywhere
     assert typo_cost("tthe", "the") == 0.4 and typo_cost("rthe", "the") == 0.8  # a doubled or neighbouring key: a slip
+
+
+def test_a_lower_case_slip_of_a_common_name_takes_the_name_with_its_capital() -> None:
+    assert cleaned("in malysia there are a lot of cars") == "In Malaysia there are a lot of cars."
+    assert "redshfit" in cleaned("the redshfit of the galaxy grows")  # Redshift is a rarer name (a product): suggested only

@@ -435,10 +435,12 @@ def judge(
             return Verdict(None, suggestions, "no vowel, and far from any word: an abbreviation or a command?", 0.3)
         if clear and glued_edge(lex, word, best.text):
             return Verdict(None, suggestions, f"a term built on '{best.text}'? (its other letters start or end no English word)", 0.3)
-        if clear and best.text not in names and best.score - second >= max(MIN_MARGIN, needed):
+        common_name = best.text in names and lex.zipf(best.text) >= NAME_FIX_ZIPF  # ("in malysia there": Malaysia)
+        if clear and (best.text not in names or common_name) and best.score - second >= max(MIN_MARGIN, needed):
             where = " in its context" if fits.get(best.text) else ""
-            reason = f"not a word; '{best.text}' is {best.cost:g} typing slips away and clearly the likeliest{where} ({best.source})"
-            return Verdict(best.text, suggestions, reason, 0.8, (best.cost, round(fit(best.text), 2), round(best.score - second, 2)))
+            fixed = best.text.capitalize() if common_name else best.text
+            reason = f"not a word; '{fixed}' is {best.cost:g} typing slips away and clearly the likeliest{where} ({best.source})"
+            return Verdict(fixed, suggestions, reason, 0.8, (best.cost, round(fit(best.text), 2), round(best.score - second, 2)))
         # a split far ahead of every single word is judged below ("haveto": have to, not have)
         split_ahead = split_in_context is not None and split_in_context.score - best.score >= max(
             MIN_MARGIN, _margin_needed(fit(split_in_context.text))
@@ -459,6 +461,9 @@ def judge(
 VOWELLESS_MAX_COST = 1.0
 """A word with no vowel is fixed only this near its correction (``whtch`` which, ``thnk`` think); farther,
 it is an abbreviation or a command (``fsck`` is no "back", ``gcc`` no "go")."""
+NAME_FIX_ZIPF = 4.0
+"""A name this common (wordfreq) is a lower-case word's correction like any other word, with its
+capital (``malysia`` Malaysia); a rarer one is only suggested (``redshfit``: Redshift is a product)."""
 COMPOUND_MIN_FIX = 4
 """A compound's part shorter than this is an abbreviation as often as a slip (``ucs-detect``,
 ``utf-8``): suggested, never fixed."""
@@ -831,7 +836,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             )
             # (at a sentence start too, a word whose correction would be a name is likely a name
             # itself: "Alisson was brilliant" is the goalkeeper, not Alison)
-            to_name = verdict.fix is not None and verdict.fix in names
+            to_name = verdict.fix is not None and verdict.fix.lower() in names
 
             def name_or_slip(nearest: Candidate, confidence: float) -> Verdict:
                 suggestions = tuple(dict.fromkeys([nearest.text, *verdict.suggestions]))

@@ -278,8 +278,8 @@ def test_a_name_the_text_writes_with_its_capital_is_left_in_lower_case_too() -> 
 
 
 def test_a_short_part_of_a_compound_is_an_abbreviation_as_often_as_a_slip() -> None:
-    out = cleaned("the results of the ucs-detect project are good")
-    assert "ucs-detect" in out, out
+    out = cleaned("the results of the ucs-detect project and util-linux are good")
+    assert "ucs-detect" in out and "util-linux" in out, out
     assert any(s.startswith("us") for s in flagged("the results of the ucs-detect project are good")["ucs-detect"])
 
 

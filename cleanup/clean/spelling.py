@@ -464,9 +464,9 @@ it is an abbreviation or a command (``fsck`` is no "back", ``gcc`` no "go")."""
 NAME_FIX_ZIPF = 4.0
 """A name this common (wordfreq) is a lower-case word's correction like any other word, with its
 capital (``malysia`` Malaysia); a rarer one is only suggested (``redshfit``: Redshift is a product)."""
-COMPOUND_MIN_FIX = 4
+COMPOUND_MIN_FIX = 5
 """A compound's part shorter than this is an abbreviation as often as a slip (``ucs-detect``,
-``utf-8``): suggested, never fixed."""
+``util-linux``): suggested, never fixed."""
 
 
 def _fix_compound(lex: Lexicon, core: str, doc_words: frozenset[str]) -> Verdict | None:

@@ -225,7 +225,7 @@ def test_a_line_that_opens_with_a_speaker_label_starts_a_paragraph() -> None:
         "INTERVIEWER: What was the hardest part at the beginning?\n\n"
         "MEHMET: Honestly, the paperwork. There was so much of it.\n\n"
         "INTERVIEWER: And the money?\n\n"
-        "MEHMET: A small loan from my cousin.\n\n"
+        "MEHMET: A small loan from my cousin.\n"
         "Note: this part was cut.\n"
     )
     doc = run_clean(text).doc
@@ -239,3 +239,19 @@ def test_brackets_side_by_side_in_one_word_are_text_not_a_note() -> None:
     assert "([a-z][a-z0-9_]*)," in prose(out.doc) and out.doc.notes == ()
     out = run_clean(caption("he said [laughs], and then we left"))
     assert "said, and" in prose(out.doc) and [n.text for n in out.doc.notes] == ["[laughs]"]
+
+
+def test_the_writers_paragraphs_are_kept_and_only_a_long_one_is_split() -> None:
+    # (a new user's cooking transcript: ten paragraphs came out as fifteen, cut elsewhere)
+    paras = [
+        "Welcome back to the kitchen. Today we cook.",
+        "First the ragu. Dice one onion. Sweat it slowly.",
+        "Eat it warm.",
+        "That is it for today. See you next week.",
+    ]
+    doc = run_clean("\n\n".join(paras) + "\n").doc
+    assert [doc.text_of(s, e).split(" ")[0] for s, e in doc.paragraphs()] == ["Welcome", "First", "Eat", "That"]
+    long = " ".join(f"Step {k} of the sauce is here." for k in range(20))
+    doc = run_clean(f"{paras[0]}\n\n{long}\n").doc
+    assert 3 <= len(doc.paragraphs()) and all(e - s for s, e in doc.paragraphs())
+    assert all(len([x for x in doc.sentences() if s <= x[0] < e]) <= 8 for s, e in doc.paragraphs())

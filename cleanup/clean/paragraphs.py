@@ -86,8 +86,9 @@ def depths_of(sims: list[float]) -> list[float]:
     return [(lpeak - s) + (rpeak - s) for s, lpeak, rpeak in zip(sims, lpeaks, rpeaks, strict=True)]
 
 
-def choose_breaks(depths: list[float], max_len: int, allowed: set[int] | None = None) -> list[int]:
-    """Sentence indices that start a new paragraph (0 excluded); only ``allowed`` ones if given."""
+def choose_breaks(depths: list[float], max_len: int, allowed: set[int] | None = None, topics: bool = True) -> list[int]:
+    """Sentence indices that start a new paragraph (0 excluded); only ``allowed`` ones if given.
+    ``topics``: break at topic shifts; without, only a paragraph longer than ``max_len`` is split."""
     n = len(depths) + 1
     if n <= 1:
         return []
@@ -99,7 +100,7 @@ def choose_breaks(depths: list[float], max_len: int, allowed: set[int] | None = 
     depths = [d if allowed is None or g + 1 in allowed else -1.0 for g, d in enumerate(depths)]
     chosen: set[int] = set()
     bounds = _Bounds(n)  # the paragraph starts chosen so far, with 0 and n
-    for g in sorted(range(len(depths)), key=lambda g: (-depths[g], g)):
+    for g in sorted(range(len(depths)), key=lambda g: (-depths[g], g)) if topics else ():
         if depths[g] <= cutoff or depths[g] <= 0:
             break
         start = g + 1
@@ -198,6 +199,10 @@ class _DeepestGap:
 
 
 def paragraphs(doc: Document, ctx: Context) -> StageResult:
+    # the writer's paragraphs (blank lines in a plain or pasted transcript) are kept where a sentence
+    # starts, and only one too long is split; a text without them is divided by its topics
+    marked = {i for i, t in enumerate(doc.tokens) if t.paragraph_start}
+    authored = doc.fmt in ("plain", "caption-paste") and bool(marked - {0})
     # sentences from the sentence ends alone: paragraph starts left by an earlier pass must not cut them
     doc = doc.with_tokens([replace(t, paragraph_start=False) if t.paragraph_start else t for t in doc.tokens])
     sents = doc.sentences()
@@ -220,13 +225,14 @@ def paragraphs(doc: Document, ctx: Context) -> StageResult:
         and (
             doc.tokens[s].speaker != doc.tokens[s - 1].speaker
             or (doc.tokens[s].cue != doc.tokens[s - 1].cue and speaker_label(doc.tokens[s].text) is not None)
+            or (authored and s in marked)
         )
     ]
     depths = gap_depths(bags)
     breaks: list[int] = []
     longest = max(ctx.max_paragraph_sentences, 2 * MIN_SENTENCES)
     for lo, hi in pairwise([0, *turns, len(sents)]):
-        inner = choose_breaks(depths[lo : hi - 1], longest, {k - lo for k in allowed if lo <= k < hi})
+        inner = choose_breaks(depths[lo : hi - 1], longest, {k - lo for k in allowed if lo <= k < hi}, topics=not authored)
         breaks.extend([lo, *(lo + b for b in inner)] if lo else [lo + b for b in inner])
     starts = {0} | {sents[b][0] for b in breaks}
     tokens = [replace(t, paragraph_start=True) if i in starts else t for i, t in enumerate(doc.tokens)]  # copies only what changes

@@ -69,12 +69,15 @@ def read_transcript(text: str, encoding: str = "utf-8") -> Document:
     words: list[Span] = []
     cue = -1
     spans: dict[Span, Span] = {}
+    new_paragraph = False
     for idx in range(body_from, len(lines)):
         line, offset = lines[idx]
         if not line.strip(" \t" + NBSP):
-            # a blank line ends the paragraph before it
+            # a blank line ends the paragraph before it (the writer's paragraph: the paragraphs
+            # stage keeps it)
             if tokens and tokens[-1].boundary in (EOL, RUNON, SPACE):
                 tokens[-1] = _with_boundary(tokens[-1], BARE)
+            new_paragraph = bool(tokens)
             continue
         cue += 1
         stripped = line.rstrip(" \t")
@@ -94,7 +97,8 @@ def read_transcript(text: str, encoding: str = "utf-8") -> Document:
                 boundary = end_mark
             span = (start, end)
             spans[span] = span
-            tokens.append(Token(text=sys.intern(m.group(0)), src=(span,), cue=cue, boundary=boundary))  # one "the" for all
+            tokens.append(Token(text=sys.intern(m.group(0)), src=(span,), cue=cue, boundary=boundary, paragraph_start=new_paragraph))
+            new_paragraph = False  # (one "the" string for all the tokens: sys.intern)
         # a word that is a whole token shares its span (one object, not two: a long transcript has
         # a million words)
         for m in WORD_RE.finditer(line):

@@ -293,6 +293,7 @@ def test_technical_words_are_not_turned_into_english() -> None:
     # a name with two capitals the text repeats; a command-line option; a command with no vowel
     out = cleaned("GLib is small and GLib is fast so pass -fexceptions to gcc then run fsck on the disk")
     assert all(w in out for w in ("GLib is small and GLib", "-fexceptions", "gcc", "fsck")), out
+    assert "back" not in flagged("then run fsck on the disk")["fsck"]  # no implausible suggestion
     assert cleaned("the HIstory of it") == "The history of it."  # a shift key held once is still a slip
     assert cleaned("i thnk so") == "I think so."  # a vowel dropped is still a slip
 

@@ -255,3 +255,9 @@ def test_the_writers_paragraphs_are_kept_and_only_a_long_one_is_split() -> None:
     doc = run_clean(f"{paras[0]}\n\n{long}\n").doc
     assert 3 <= len(doc.paragraphs()) and all(e - s for s, e in doc.paragraphs())
     assert all(len([x for x in doc.sentences() if s <= x[0] < e]) <= 8 for s, e in doc.paragraphs())
+
+
+def test_a_word_inside_a_name_of_several_words_is_no_capitalisation_doubt() -> None:
+    # (a new user's history lecture: "the Royal Society of Arts" and "the fine arts" flagged each other)
+    out = run_clean(caption("it was run by the Royal Society of Arts and Albert", "she studied the fine arts", "and loved arts"))
+    assert not [f for f in out.flags if f.kind == "capitalisation"], out.flags

@@ -318,6 +318,8 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
                 )
             )
             lowered(i, tok, new)
+        elif _title_follows(tokens, i) or _title_precedes(tokens, i, starts):
+            continue  # inside a name of several words ("the Royal Society of Arts"): no doubt either
         elif prev_ok and nxt_ok and lower_seen[core.lower()] >= 2 and mid_caps[core] == 1:
             flags.append(
                 Flag("capitalisation", core, (core.lower(),), token_span(tok),

@@ -379,6 +379,8 @@ def judge(
         split_in_context = Candidate(split.text, round(split.score + CONTEXT_WEIGHT * fit(split.text), 3), split.cost, split.source)
     suggestions = tuple(dict.fromkeys([c.text for c in rescored[:3]] + ([split.text] if split else [])))[:4]
     suggestions = tuple(s.capitalize() if s in names else s for s in suggestions)
+    if not set(word) & set("aeiouy"):  # ("fsck": an abbreviation; "back" is no plausible suggestion)
+        suggestions = tuple(s for s in suggestions if typo_cost(word, s) <= VOWELLESS_MAX_COST)
 
     irregular = a.known_from in (IRREGULAR, Y_PLURAL)  # (a grammatical form, not a slip: judged strictly or not)
     if a.known and (not strict or irregular):

@@ -120,6 +120,16 @@ def test_no_break_inside_a_phrase() -> None:
     assert not any(a in weak for a, _ in broken), breaks(cues)
 
 
+def test_a_name_joined_by_and_or_of_stays_whole() -> None:
+    # (a new user's history lecture: "which became the site of the Victoria" | "and Albert Museum")
+    cues = cues_of(
+        "The profits bought the land in South Kensington which became the site of the Victoria and Albert Museum in the end.",
+        "It was organised by the Royal Society of Arts and championed above all by the prince himself that year.",
+    )
+    broken = pairs_broken(cues)
+    assert ("victoria", "and") not in broken and ("society", "of") not in broken, breaks(cues)
+
+
 def test_two_lines_are_balanced_never_a_stub() -> None:
     cues = cues_of(
         "So he had this one three-year-long objective: to build the best computer company in the world.",

@@ -207,6 +207,8 @@ def break_penalty(prev: Token, nxt: Token) -> float:
     return NEUTRAL
 
 
+NAME_JOINERS = frozenset({"and", "&", "of", "de", "du", "la", "van", "von", "der", "del", "da", "di"})
+"""Words that join capitalised words into one name: no line or cue break before them there."""
 NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 VERBAL = frozenset({"VERB", "VBN", "VBG", "AUX"})
 
@@ -324,6 +326,8 @@ class Gaps:
             line, cue = LIST_COMMA, LIST_COMMA * CUE_WEIGHT  # mistakes, fears, weaknesses: one phrase
         elif mark:
             line, cue = (COMMA_LINE if mark == "," else STOP_LINE), 0.0
+        elif self._inside_name(k):
+            line, cue = HARD, HARD * CUE_WEIGHT  # the Victoria | and Albert Museum, the Society | of Arts
         else:
             if 0.3 < base < HARD:
                 if self.classes is None:
@@ -341,6 +345,14 @@ class Gaps:
             elif pause >= STRONG_PAUSE_MS / 2:
                 cue *= 0.7
         return line, cue
+
+    def _inside_name(self, k: int) -> bool:
+        """Whether token ``k`` joins two capitalised words inside a sentence into one name
+        ("Victoria and Albert", "Society of Arts", "Ludwig van Beethoven")."""
+        t = self.tokens
+        if k < 2 or k + 1 >= len(t) or t[k - 2].sentence_end or t[k].core.lower() not in NAME_JOINERS:
+            return False
+        return t[k - 1].core[:1].isupper() and t[k + 1].core[:1].isupper() and not _punctuation_after(t[k])
 
     def _list_comma(self, k: int) -> bool:
         """Whether the comma before token ``k`` separates items of a list of words of one class

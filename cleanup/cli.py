@@ -204,7 +204,7 @@ def _batch_summary(jobs: list[Job], results: dict[Job, Result], failed: dict[Job
     if repaired:
         print(f"timing repairs: {repaired} in {sum(1 for r in results.values() if r.repairs)} inputs (listed in their reports)")
     print(
-        f"to review: {_plural(flagged, 'doubt')} flagged and {_plural(removed, 'note')} removed; "
+        f"to review: {_plural(flagged, 'doubt')} flagged and {_plural(removed, 'note') if removed else 'no notes'} removed; "
         "open the .review.html pages to see and decide each change"
     )
 

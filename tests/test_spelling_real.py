@@ -322,3 +322,8 @@ def test_the_first_letter_is_the_one_people_get_right() -> None:
 def test_a_lower_case_slip_of_a_common_name_takes_the_name_with_its_capital() -> None:
     assert cleaned("in malysia there are a lot of cars") == "In Malaysia there are a lot of cars."
     assert "redshfit" in cleaned("the redshfit of the galaxy grows")  # Redshift is a rarer name (a product): suggested only
+
+
+def test_a_near_word_competes_with_codespells_several_corrections() -> None:
+    # codespell: chane -> change, chain; the context wants chance, one slip away too
+    assert cleaned("however there is any chane to meet them") == "However there is any chance to meet them."

@@ -385,6 +385,11 @@ def judge(
     irregular = a.known_from in (IRREGULAR, Y_PLURAL)  # (a grammatical form, not a slip: judged strictly or not)
     if a.known and (not strict or irregular):
         options = list(a.known)
+        if len(options) > 1 and not irregular:
+            # where codespell lists several, the near words it lacks compete too ("any chane": change,
+            # chain in its list; chance is meant). Measured on real_typos: recall +1, precision
+            # 95.5% -> 95.9% (`sory`, `nigth` are now doubts, not wrong fixes), JFLEG recall +0.2
+            options += [c.text for c in a.ranked[:3] if c.cost <= NEAR_COST and c.text not in options and c.text not in names]
         if len(options) == 1:
             return Verdict(options[0], (options[0],), a.known_from, 0.95)
         else:
@@ -466,6 +471,8 @@ it is an abbreviation or a command (``fsck`` is no "back", ``gcc`` no "go")."""
 NAME_FIX_ZIPF = 4.0
 """A name this common (wordfreq) is a lower-case word's correction like any other word, with its
 capital (``malysia`` Malaysia); a rarer one is only suggested (``redshfit``: Redshift is a product)."""
+NEAR_COST = 0.8
+"""A candidate this near (one plain slip) competes with codespell's corrections when it lists several."""
 COMPOUND_MIN_FIX = 5
 """A compound's part shorter than this is an abbreviation as often as a slip (``ucs-detect``,
 ``util-linux``): suggested, never fixed."""

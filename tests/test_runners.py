@@ -177,3 +177,20 @@ def test_workers_stop_when_their_parent_is_killed_outright(tmp_path: Path) -> No
     proc.wait()
     _, alive = psutil.wait_procs(workers, timeout=10)
     assert alive == []
+
+
+def test_a_stop_ends_a_worker_the_pool_was_still_starting() -> None:
+    # (a CI run once waited a minute after Ctrl-C: a worker started during the stop was not in the
+    # pool's list, and the interpreter's exit waits for every child)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from cleanup.run.local import ProcessPool
+
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(1, mp_context=context)
+    unlisted = context.Process(target=time.sleep, args=(600,))
+    unlisted.start()
+    ProcessPool._abort(pool)
+    unlisted.join(timeout=5)
+    assert not unlisted.is_alive()

@@ -91,6 +91,9 @@ class ProcessPool:
     @staticmethod
     def _abort(pool: ProcessPoolExecutor) -> None:
         processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way to stop running tasks
+        # (and a worker the pool was starting when the stop came is a child the pool does not list
+        # yet: the interpreter's exit would wait for it for ever)
+        processes += [p for p in multiprocessing.active_children() if p not in processes]
         pool.shutdown(wait=False, cancel_futures=True)
         for proc in processes:
             with contextlib.suppress(Exception):

@@ -569,12 +569,10 @@ def typo_cost(wrong: str, right: str) -> float:
     a, b = wrong.lower(), right.lower()
     n, m = len(a), len(b)
     d = [[0.0] * (m + 1) for _ in range(n + 1)]
+    # a letter before the word, far from its first on the keyboard, is a prefix ("mtime")
+    prefix = n > 1 and a[0] != a[1] and _sub_cost(a[0], a[1]) > 0.8
     for i in range(1, n + 1):
-        d[i][0] = d[i - 1][0] + 0.8
-    if n > 1 and a[0] != a[1] and _sub_cost(a[0], a[1]) > 0.8:
-        d[1][0] = FIRST_EXTRA_COST  # a letter before the word, far from its first on the keyboard: a prefix ("mtime")
-        for i in range(2, n + 1):
-            d[i][0] = d[i - 1][0] + 0.8
+        d[i][0] = d[i - 1][0] + (FIRST_EXTRA_COST if i == 1 and prefix else 0.8)
     for j in range(1, m + 1):
         d[0][j] = d[0][j - 1] + 0.8
     for i in range(1, n + 1):

@@ -294,13 +294,13 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
             new = tok.with_core(core.lower()).text
             changes.append(change_for(tok, "capitalisation", new, f"'{core.lower()}' is never a name: no capital inside a sentence", STAGE))
             lowered(i, tok, new)
+        elif _title_follows(tokens, i) or _title_precedes(tokens, i, starts):
+            continue  # inside a name of several words ("the Royal Society of Arts"): no change, no doubt
         elif (
             prev_ok
             and nxt_ok
             and mid_caps[core] == 1
             and lower_seen[core.lower()] >= 2
-            and not _title_follows(tokens, i)
-            and not _title_precedes(tokens, i, starts)
             and not prev.text.endswith((")", ">", "]"))  # a list item "b) Give ...", a heading
             and prev.core.lower() not in DETERMINERS  # "the State", "the Warranty": a named concept
             and prev.core.lower() not in TITLE_INTRODUCERS  # "his 2020 work Trust": a title
@@ -318,8 +318,6 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
                 )
             )
             lowered(i, tok, new)
-        elif _title_follows(tokens, i) or _title_precedes(tokens, i, starts):
-            continue  # inside a name of several words ("the Royal Society of Arts"): no doubt either
         elif prev_ok and nxt_ok and lower_seen[core.lower()] >= 2 and mid_caps[core] == 1:
             flags.append(
                 Flag("capitalisation", core, (core.lower(),), token_span(tok),

@@ -315,6 +315,7 @@ def _margin_needed(fit: float) -> float:
 
 
 _CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
+VOWELS = frozenset("aeiouy")
 
 
 def glued_edge(lex: Lexicon, word: str, fix: str) -> bool:
@@ -379,7 +380,8 @@ def judge(
         split_in_context = Candidate(split.text, round(split.score + CONTEXT_WEIGHT * fit(split.text), 3), split.cost, split.source)
     suggestions = tuple(dict.fromkeys([c.text for c in rescored[:3]] + ([split.text] if split else [])))[:4]
     suggestions = tuple(s.capitalize() if s in names else s for s in suggestions)
-    if not set(word) & set("aeiouy"):  # ("fsck": an abbreviation; "back" is no plausible suggestion)
+    vowelless = not set(word) & VOWELS
+    if vowelless:  # ("fsck": an abbreviation; "back" is no plausible suggestion)
         suggestions = tuple(s for s in suggestions if typo_cost(word, s) <= VOWELLESS_MAX_COST)
 
     irregular = a.known_from in (IRREGULAR, Y_PLURAL)  # (a grammatical form, not a slip: judged strictly or not)
@@ -438,7 +440,7 @@ def judge(
         needed = _margin_needed(fit(best.text))
         if clean and best.cost <= CLEAN_MAX_COST and fit(best.text) >= MISFIT:
             needed = min(needed, CLEAN_MARGIN)
-        if clear and not set(word) & set("aeiouy") and best.cost > VOWELLESS_MAX_COST:
+        if clear and vowelless and best.cost > VOWELLESS_MAX_COST:
             return Verdict(None, suggestions, "no vowel, and far from any word: an abbreviation or a command?", 0.3)
         if clear and glued_edge(lex, word, best.text):
             return Verdict(None, suggestions, f"a term built on '{best.text}'? (its other letters start or end no English word)", 0.3)

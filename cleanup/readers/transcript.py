@@ -97,8 +97,9 @@ def read_transcript(text: str, encoding: str = "utf-8") -> Document:
                 boundary = end_mark
             span = (start, end)
             spans[span] = span
+            # (one "the" string for all the tokens: sys.intern)
             tokens.append(Token(text=sys.intern(m.group(0)), src=(span,), cue=cue, boundary=boundary, paragraph_start=new_paragraph))
-            new_paragraph = False  # (one "the" string for all the tokens: sys.intern)
+            new_paragraph = False
         # a word that is a whole token shares its span (one object, not two: a long transcript has
         # a million words)
         for m in WORD_RE.finditer(line):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -132,6 +133,20 @@ def test_real_subprocess(tmp_path: Path) -> None:
     assert outputs(tmp_path) == [f"{SEED.stem}.{e}" for e in ("report.json", "review.html", "srt", "txt", "vtt")]
     usage = subprocess.run([*cmd, "run"], capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+def test_a_missing_espeak_is_one_line_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "t.txt"
+    src.write_text(caption("he sat down and thort to himself"), encoding="utf-8")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert main(["run", str(src), "--out", str(tmp_path / "o"), "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert [line for line in err.splitlines() if "espeak-ng" in line] == [
+        "cleanup: espeak-ng is missing: spelling will not hear misspellings written as they sound (sudo apt-get install espeak-ng)"
+    ]
+    assert (tmp_path / "o" / "t.txt").exists()
 
 
 def test_languagetool_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

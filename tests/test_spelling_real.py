@@ -3,10 +3,13 @@ cleaning pipeline: what is fixed, what is only flagged, and what correct text is
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from cleanup.clean.base import code_mask, quoted_mask
 from cleanup.clean.lexicon import get_lexicon, typo_cost
+from cleanup.clean.sounds import arpabet_key, ipa_key, read_aloud
 from cleanup.clean.spelling import glued_edge
 from cleanup.readers import read_text
 from tests.conftest import caption, prose, run_clean
@@ -327,3 +330,42 @@ def test_a_lower_case_slip_of_a_common_name_takes_the_name_with_its_capital() ->
 def test_a_near_word_competes_with_codespells_several_corrections() -> None:
     # codespell: chane -> change, chain; the context wants chance, one slip away too
     assert cleaned("however there is any chane to meet them") == "However there is any chance to meet them."
+
+
+needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+
+
+def test_sound_keys_read_the_dictionary_as_british_speech() -> None:
+    # "court" (K AO1 R T) said without its r is what "cort" reads as; "better" ends in a schwa
+    assert arpabet_key(["K", "AO1", "R", "T"]) == ipa_key("k_ˈɔː_t") == "kOt"
+    assert arpabet_key(["B", "EH1", "T", "ER0"]) == ipa_key("b_ˈɛ_t_ə")
+    # an r before a vowel is said
+    assert arpabet_key(["K", "AE1", "R", "IY0"]) != arpabet_key(["K", "AE1", "IY0"])
+
+
+@needs_espeak
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("he sat down and thort to himself how he could light a fire", "thought"),
+        ("the cheetah roars and something forls to the ground", "falls"),
+        ("I got a bag nearly full and then I soor a man with a gun", "saw"),
+    ],
+)
+def test_a_word_written_as_it_is_said_is_corrected(raw: str, expected: str) -> None:
+    out = cleaned(raw)
+    assert f" {expected} " in out
+    change = next(c for c in run_clean(caption(raw)).changes if c.after == expected)
+    assert "sounds as it is written" in change.reason
+
+
+@needs_espeak
+def test_a_sound_twin_is_offered_first_when_the_context_is_unsure() -> None:
+    # "warked" is one letter from worked, and sounds as walked: both are offered
+    assert {"walked", "worked"} <= set(flagged("he warked about a mile")["warked"])
+
+
+def test_without_espeak_there_are_no_sound_twins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert read_aloud(["thort", "forls"]) is None
+    assert get_lexicon().sound_twins("thortz") == frozenset()  # (with espeak-ng: thoughts)

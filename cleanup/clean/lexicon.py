@@ -22,6 +22,7 @@ import importlib.resources
 import itertools
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from cleanup.cache import cached
@@ -98,6 +99,8 @@ class Lexicon:
         self._bigram_total = 1
         self._common_abroad: dict[str, dict[str, float]] | None = None
         self._american: frozenset[str] | None = None
+        self._sound_index: dict[str, tuple[str, ...]] | None = None
+        self._heard: dict[str, str] = {}
 
     def _read_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -328,6 +331,40 @@ class Lexicon:
 
         found = self._speller().lookup(word.lower(), Verbosity.ALL, max_edit_distance=max_distance, transfer_casing=False)
         return [s.term for s in found if s.term != word.lower()]
+
+    # ----- sound twins (see cleanup.clean.sounds) ----------------------------------------------
+    def _build_sound_index(self) -> dict[str, tuple[str, ...]]:
+        from cleanup.clean.sounds import SOUND_MIN_ZIPF, arpabet_key, cmu_entries
+
+        index: dict[str, set[str]] = {}
+        for word, phones in cmu_entries():
+            if (word in self.counts or word in self.american_words()) and self.zipf(word) >= SOUND_MIN_ZIPF:
+                index.setdefault(arpabet_key(phones), set()).add(word)
+        return {k: tuple(sorted(v)) for k, v in index.items()}
+
+    def read_aloud(self, words: Iterable[str]) -> None:
+        """Read the (lower-case) non-words of a document aloud at once, for ``sound_twins``."""
+        from cleanup.clean.sounds import read_aloud
+
+        todo = [w for w in words if w not in self._heard]
+        heard = read_aloud(todo) if todo else None
+        if heard is not None:  # (without espeak-ng nothing is kept: it may be installed later in the process's life)
+            self._heard.update({w: heard.get(w, "") for w in todo})
+
+    def sound_twins(self, word: str) -> frozenset[str]:
+        """The common dictionary words that sound as ``word`` does, read aloud (``sor``: saw, soar,
+        sore); empty without espeak-ng or pocketsphinx."""
+        from cleanup.clean.sounds import SOUND_MIN_ZIPF
+
+        if word not in self._heard:
+            self.read_aloud([word])
+        key = self._heard.get(word, "")
+        if not key:
+            return frozenset()
+        if self._sound_index is None:
+            built_from = (*_versions("pocketsphinx", "wordfreq", "symspellpy"), f"british key 1, zipf>={SOUND_MIN_ZIPF}")
+            self._sound_index = cached("sound-twins", built_from, self._build_sound_index, lambda v: isinstance(v, dict) and bool(v))
+        return frozenset(self._sound_index.get(key, ())) - {word}
 
     @staticmethod
     @functools.lru_cache(maxsize=65536)

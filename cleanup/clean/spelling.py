@@ -54,6 +54,10 @@ NON_WORD_DISCOUNT = 0.5
 MIN_GAIN = 0.5
 MIN_MARGIN = 0.6
 MAX_COST = 1.6
+SOUND_COST = 1.0
+"""What a correction that sounds exactly as the misspelling reads costs at most, however many
+letters differ (``forls`` falls, ``warked`` walked: see :mod:`cleanup.clean.sounds`)."""
+SOUNDS_SAME = "sounds the same"
 SPLIT_MIN_ZIPF = 3.5
 SPLIT_PENALTY = 0.5
 DOC_WORD_FLOOR = 3.0
@@ -61,6 +65,10 @@ CONTEXT_WEIGHT = 1.0
 """How much the fit in context (log10 units of pointwise mutual information) counts against the
 word's frequency (Zipf units): the same, as a language model's probability in context replaces the
 plain frequency."""
+SUGGEST_EXTRA_WEIGHT = 0.5
+"""In the order the suggestions are offered, the fit in context counts this much more than in the
+decision: an order is only advice, so the context may break near-ties there (`a health boay`:
+body before boy). Measured on real_typos: 0.25-1.0 put the right word first 6-7 more times."""
 FIT_CAP = 3.0
 """A fit counts at most this much either way: a model trained on other text is evidence, not proof."""
 CONTEXT_CANDIDATES = 8
@@ -115,10 +123,10 @@ def _match_case(model: str, word: str) -> str:
     return word
 
 
-def _channel_score(lex: Lexicon, word: str, cand: str, cost: float, freq: float) -> float:
+def _channel_score(lex: Lexicon, word: str, cand: str, cost: float, freq: float, twin: bool = False) -> float:
     """The noisy-channel score of one single-word correction: frequency, minus the typing slips,
     plus the bonuses for sounding alike and keeping the word's ending."""
-    score = freq - EDIT_WEIGHT * cost + (SOUNDS_ALIKE_BONUS if lex.sounds_alike(word, cand) else 0.0)
+    score = freq - EDIT_WEIGHT * cost + (SOUNDS_ALIKE_BONUS if twin or lex.sounds_alike(word, cand) else 0.0)
     if any(word.endswith(e) and cand.endswith(e) for e in ENDINGS):
         score += SAME_ENDING_BONUS
     return score
@@ -174,12 +182,15 @@ def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[
     contractions (``dident`` → didn't, ``wastent`` → wasn't)."""
     pool = set(lex.near_words(word)) | _near(doc_words, word) | _near(_american(lex), word)
     bare = {k: v for k, v in _CONTRACTION_KEYS.items() if abs(len(k) - len(word)) <= 2}
+    twins = lex.sound_twins(word)
     out = []
-    for cand in pool | set(bare):
+    for cand in pool | set(bare) | twins:
         if cand == word or "'" in cand or cand in NO_SUGGEST:
             continue
         cost = typo_cost(word, cand)
-        if cost > 2.0:
+        if cand in twins:
+            cost = min(cost, SOUND_COST)  # ("thort": thought, written as it is said)
+        elif cost > 2.0:
             continue
         text = bare.get(cand, cand)
         freq = min(FREQ_CAP, lex.zipf(text))
@@ -189,7 +200,9 @@ def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[
             source = "document"
         elif cand in bare:
             source = "contraction"
-        out.append(Candidate(text, round(_channel_score(lex, word, cand, cost, freq), 3), cost, source))
+        elif cand in twins and cost == SOUND_COST:
+            source = SOUNDS_SAME
+        out.append(Candidate(text, round(_channel_score(lex, word, cand, cost, freq, cand in twins), 3), cost, source))
     out.sort(key=lambda c: (-c.score, c.cost, c.text))
     return out
 
@@ -378,7 +391,9 @@ def judge(
     split_in_context = None
     if split is not None:
         split_in_context = Candidate(split.text, round(split.score + CONTEXT_WEIGHT * fit(split.text), 3), split.cost, split.source)
-    suggestions = tuple(dict.fromkeys([c.text for c in rescored[:3]] + ([split.text] if split else [])))[:4]
+    # (the order offered: the context counts for more than in the decision, see SUGGEST_EXTRA_WEIGHT)
+    offered = sorted(rescored, key=lambda c: (-(c.score + SUGGEST_EXTRA_WEIGHT * fit(c.text)), c.cost, c.text))
+    suggestions = tuple(dict.fromkeys([c.text for c in offered[:3]] + ([split.text] if split else [])))[:4]
     suggestions = tuple(s.capitalize() if s in names else s for s in suggestions)
     vowelless = not set(word) & VOWELS
     if vowelless:  # ("fsck": an abbreviation; "back" is no plausible suggestion)
@@ -449,6 +464,8 @@ def judge(
             where = " in its context" if fits.get(best.text) else ""
             fixed = best.text.capitalize() if common_name else best.text
             reason = f"not a word; '{fixed}' is {best.cost:g} typing slips away and clearly the likeliest{where} ({best.source})"
+            if best.source == SOUNDS_SAME:
+                reason = f"not a word; '{fixed}' sounds as it is written, and is clearly the likeliest{where}"
             return Verdict(fixed, suggestions, reason, 0.8, (best.cost, round(fit(best.text), 2), round(best.score - second, 2)))
         # a split far ahead of every single word is judged below ("haveto": have to, not have)
         split_ahead = split_in_context is not None and split_in_context.score - best.score >= max(
@@ -710,6 +727,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     unknown |= loose - lex.harper_known(loose, strict=True)
     weak = {c for c in derived - loose if _weak_word(lex, c.lower(), doc_words)}
     # candidates that are names (Harper knows them only with a capital): never a lower-case word's fix
+    lex.read_aloud(sorted({w.lower() for w in unknown | weak if w.isalpha()}))  # (one espeak-ng process)
     pool = {c.text for w in unknown | weak if w.isalpha() for c in analysis(w.lower()).ranked[:CONTEXT_CANDIDATES] if " " not in c.text}
     capitalised_known = {c.lower() for c in lex.harper_known({c.capitalize() for c in pool})}
     # (unless the text itself writes one in lower case: "the redshift of stars" is a common noun here)

@@ -369,3 +369,10 @@ def test_without_espeak_there_are_no_sound_twins(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert read_aloud(["thort", "forls"]) is None
     assert get_lexicon().sound_twins("thortz") == frozenset()  # (with espeak-ng: thoughts)
+
+
+@needs_espeak
+def test_a_word_one_sound_away_is_offered() -> None:
+    # "silinders" is far from cylinders in letters (s for c, i for y) and one vowel from it in sound
+    assert "cylinders" in flagged("it has four silinders and a hydraulic lift")["silinders"]
+    assert "hutch" in get_lexicon().sound_twins("hudge", near=True)  # (d for t: the other voicing)

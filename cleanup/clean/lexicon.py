@@ -351,10 +351,10 @@ class Lexicon:
         if heard is not None:  # (without espeak-ng nothing is kept: it may be installed later in the process's life)
             self._heard.update({w: heard.get(w, "") for w in todo})
 
-    def sound_twins(self, word: str) -> frozenset[str]:
+    def sound_twins(self, word: str, near: bool = False) -> frozenset[str]:
         """The common dictionary words that sound as ``word`` does, read aloud (``sor``: saw, soar,
-        sore); empty without espeak-ng or pocketsphinx."""
-        from cleanup.clean.sounds import SOUND_MIN_ZIPF
+        sore), or (``near``) one sound away; empty without espeak-ng or pocketsphinx."""
+        from cleanup.clean.sounds import SOUND_MIN_ZIPF, near_keys
 
         if word not in self._heard:
             self.read_aloud([word])
@@ -364,6 +364,9 @@ class Lexicon:
         if self._sound_index is None:
             built_from = (*_versions("pocketsphinx", "wordfreq", "symspellpy"), f"british key 1, zipf>={SOUND_MIN_ZIPF}")
             self._sound_index = cached("sound-twins", built_from, self._build_sound_index, lambda v: isinstance(v, dict) and bool(v))
+        if near:
+            index = self._sound_index
+            return frozenset(w for k in near_keys(key) for w in index.get(k, ())) - {word}
         return frozenset(self._sound_index.get(key, ())) - {word}
 
     @staticmethod

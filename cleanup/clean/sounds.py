@@ -124,3 +124,20 @@ def read_aloud(words: list[str]) -> dict[str, str] | None:
     if done.returncode != 0 or len(lines) != len(words):
         return None
     return {w: ipa_key(line) for w, line in zip(words, lines, strict=True)}
+
+
+_VOICING = dict(zip("tkpsfCTSdgbzvJDZ", "dgbzvJDZtkpsfCTS", strict=True))
+
+
+def near_keys(key: str) -> set[str]:
+    """The keys one sound away: another vowel, the other voicing of a consonant (``hudge`` hutch),
+    or one sound fewer."""
+    out: set[str] = set()
+    for i, ch in enumerate(key):
+        if ch in _VOWEL_KEYS:
+            out.update(key[:i] + v + key[i + 1 :] for v in _VOWEL_KEYS if v != ch)
+        if ch in _VOICING:
+            out.add(key[:i] + _VOICING[ch] + key[i + 1 :])
+        out.add(key[:i] + key[i + 1 :])
+    out.discard(key)
+    return out

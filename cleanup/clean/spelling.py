@@ -57,6 +57,12 @@ MAX_COST = 1.6
 SOUND_COST = 1.0
 """What a correction that sounds exactly as the misspelling reads costs at most, however many
 letters differ (``forls`` falls, ``warked`` walked: see :mod:`cleanup.clean.sounds`)."""
+NEAR_SOUND_COST = MAX_COST
+"""What a correction one sound from the misspelling's reading costs at most (another vowel, the
+other voicing of a consonant, a sound fewer: ``silinders`` cylinders, ``dich`` ditch), without the
+bonus for sounding alike. Measured on real_typos: 1.3, 1.6, 1.8 and 2.0 tried; 1.6 puts the right
+word first 6 times more and fixes 3 more at the same precision; with the bonus, precision falls
+below 95%."""
 SOUNDS_SAME = "sounds the same"
 SPLIT_MIN_ZIPF = 3.5
 SPLIT_PENALTY = 0.5
@@ -183,13 +189,16 @@ def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[
     pool = set(lex.near_words(word)) | _near(doc_words, word) | _near(_american(lex), word)
     bare = {k: v for k, v in _CONTRACTION_KEYS.items() if abs(len(k) - len(word)) <= 2}
     twins = lex.sound_twins(word)
+    near_twins = lex.sound_twins(word, near=True) - twins
     out = []
-    for cand in pool | set(bare) | twins:
+    for cand in pool | set(bare) | twins | near_twins:
         if cand == word or "'" in cand or cand in NO_SUGGEST:
             continue
         cost = typo_cost(word, cand)
         if cand in twins:
             cost = min(cost, SOUND_COST)  # ("thort": thought, written as it is said)
+        elif cand in near_twins:
+            cost = min(cost, NEAR_SOUND_COST)
         elif cost > 2.0:
             continue
         text = bare.get(cand, cand)

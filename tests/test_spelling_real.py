@@ -376,3 +376,16 @@ def test_a_word_one_sound_away_is_offered() -> None:
     # "silinders" is far from cylinders in letters (s for c, i for y) and one vowel from it in sound
     assert "cylinders" in flagged("it has four silinders and a hydraulic lift")["silinders"]
     assert "hutch" in get_lexicon().sound_twins("hudge", near=True)  # (d for t: the other voicing)
+
+
+def test_a_prefix_on_a_derivation_no_dictionary_has_is_judged() -> None:
+    # re + ration + ship is two guesses deep: a slip of relationship, not a coinage
+    out = cleaned("First, I think that communities equal human rerationship")
+    assert out == "First, I think that communities equal human relationship."
+    assert cleaned("we reorganised the whole department last year") == "We reorganised the whole department last year."
+
+
+def test_the_only_slip_of_its_sentence_is_fixed_with_a_smaller_lead_when_it_is_one_slip_away() -> None:
+    assert cleaned("It would be a really wasteful idean") == "It would be a really wasteful idea."
+    # a letter before a word (1.2 slips) needs the larger lead: a term built on the word stays
+    assert "gobject client" in cleaned("the release brings the ability to start the gobject client in a custom context")

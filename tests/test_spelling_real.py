@@ -389,3 +389,11 @@ def test_the_only_slip_of_its_sentence_is_fixed_with_a_smaller_lead_when_it_is_o
     assert cleaned("It would be a really wasteful idean") == "It would be a really wasteful idea."
     # a letter before a word (1.2 slips) needs the larger lead: a term built on the word stays
     assert "gobject client" in cleaned("the release brings the ability to start the gobject client in a custom context")
+
+
+def test_a_capitalised_doubt_offers_the_contexts_choice_first() -> None:
+    # "Feel" is nearer in letters and far commoner, but "the ... Tower in Paris" is the Eiffel Tower
+    out = run_clean(caption("I do not want to go to the Effel Tower in Paris"))
+    (doubt,) = [f for f in out.flags if f.text == "Effel"]
+    assert doubt.suggestions[0] == "Eiffel" and "Eiffel" in doubt.reason
+    assert "Effel" in prose(out.doc)

@@ -892,8 +892,10 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             to_name = verdict.fix is not None and verdict.fix.lower() in names
 
             def name_or_slip(nearest: Candidate, confidence: float) -> Verdict:
-                suggestions = tuple(dict.fromkeys([nearest.text, *verdict.suggestions]))
-                return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{_match_case(core, nearest.text)}'?", confidence)
+                # (the likeliest in context first, where the context picked one: "the Effel Tower", Eiffel, not Feel)
+                first = verdict.fix if verdict.fix is not None and " " not in verdict.fix else nearest.text
+                suggestions = tuple(dict.fromkeys([first, nearest.text, *verdict.suggestions]))
+                return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{_match_case(core, first)}'?", confidence)
 
             if name_like or to_name or (verdict.fix is not None and (best is None or best.cost > CAP_MAX_COST)):
                 if not plausible or best is None:

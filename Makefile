@@ -14,12 +14,13 @@ $(STAMP): pyproject.toml
 out: $(STAMP) audio-debs
 	$(VENV)/bin/cleanup run seeds --out out
 
-# --audio needs ffmpeg (decoding) and espeak-ng (pronunciations): Debian packages, installed when missing
+# --audio needs ffmpeg (decoding) and espeak-ng (pronunciations), and spelling reads non-words aloud with
+# espeak-ng (misspellings written as they sound): Debian packages, installed when missing
 audio-debs:
 	@if ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg espeak-ng >/dev/null; \
-	  else echo "ffmpeg/espeak-ng missing (cleanup run --audio needs them): sudo apt-get install ffmpeg espeak-ng"; fi; \
+	  else echo "ffmpeg/espeak-ng missing (cleanup run --audio needs them, spelling uses espeak-ng): sudo apt-get install ffmpeg espeak-ng"; fi; \
 	fi
 
 lint: $(STAMP)

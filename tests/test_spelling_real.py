@@ -10,7 +10,7 @@ import pytest
 from cleanup.clean.base import code_mask, quoted_mask
 from cleanup.clean.lexicon import get_lexicon, typo_cost
 from cleanup.clean.sounds import arpabet_key, ipa_key, read_aloud
-from cleanup.clean.spelling import glued_edge
+from cleanup.clean.spelling import glued_edge, rank_candidates
 from cleanup.readers import read_text
 from tests.conftest import caption, prose, run_clean
 
@@ -374,8 +374,13 @@ def test_without_espeak_there_are_no_sound_twins(monkeypatch: pytest.MonkeyPatch
 @needs_espeak
 def test_a_word_one_sound_away_is_offered() -> None:
     # "silinders" is far from cylinders in letters (s for c, i for y) and one vowel from it in sound
-    assert "cylinders" in flagged("it has four silinders and a hydraulic lift")["silinders"]
+    assert cleaned("it has four silinders and a hydraulic lift") == "It has four cylinders and a hydraulic lift."
+    assert flagged("It has for silinders and a hydraulic lift.")["silinders"][0] == "cylinders"
     assert "hutch" in get_lexicon().sound_twins("hudge", near=True)  # (d for t: the other voicing)
+    # one sound away but far shorter is no slip: "aight" is not "at"
+    assert "at" in get_lexicon().sound_twins("aight", near=True)
+    assert "at" not in {c.text for c in rank_candidates(get_lexicon(), "aight", frozenset())}
+    assert "at," not in cleaned("he is tryna leave, aight, the bruv said so")
 
 
 def test_a_prefix_on_a_derivation_no_dictionary_has_is_judged() -> None:

@@ -362,7 +362,7 @@ class Lexicon:
         if not key:
             return frozenset()
         if self._sound_index is None:
-            built_from = (*_versions("pocketsphinx", "wordfreq", "symspellpy"), f"british key 1, zipf>={SOUND_MIN_ZIPF}")
+            built_from = (*_versions("pocketsphinx", "wordfreq", "symspellpy"), f"british key 2, first readings, zipf>={SOUND_MIN_ZIPF}")
             self._sound_index = cached("sound-twins", built_from, self._build_sound_index, lambda v: isinstance(v, dict) and bool(v))
         if near:
             index = self._sound_index

@@ -80,8 +80,8 @@ def ipa_key(ipa: str) -> str:
 
 
 def cmu_entries() -> list[tuple[str, list[str]]]:
-    """(word, phones) for every alphabetic entry of the CMU dictionary in the pocketsphinx wheel
-    (empty when pocketsphinx is not installed)."""
+    """(word, phones) for the first pronunciation of every alphabetic word of the CMU dictionary in
+    the pocketsphinx wheel (empty when pocketsphinx is not installed)."""
     try:
         from pocketsphinx import get_model_path
     except ImportError:
@@ -93,8 +93,7 @@ def cmu_entries() -> list[tuple[str, list[str]]]:
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             word, *phones = line.split()
-            word = re.sub(r"\(\d+\)$", "", word)
-            if word.isalpha() and phones:
+            if word.isalpha() and phones:  # (not the alternatives, "fine(2)": F IH N AH, the Italian)
                 entries.append((word, phones))
     return entries
 

@@ -195,7 +195,8 @@ def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[
     pool = set(lex.near_words(word)) | _near(doc_words, word) | _near(_american(lex), word)
     bare = {k: v for k, v in _CONTRACTION_KEYS.items() if abs(len(k) - len(word)) <= 2}
     twins = lex.sound_twins(word)
-    near_twins = lex.sound_twins(word, near=True) - twins
+    # (one sound away, and not much shorter or longer: "aight" is no slip of "at")
+    near_twins = frozenset(w for w in lex.sound_twins(word, near=True) - twins if abs(len(w) - len(word)) <= 2)
     out = []
     for cand in pool | set(bare) | twins | near_twins:
         if cand == word or "'" in cand or cand in NO_SUGGEST:

@@ -404,3 +404,11 @@ def test_a_capitalised_doubt_offers_the_contexts_choice_first() -> None:
     (doubt,) = [f for f in out.flags if f.text == "Effel"]
     assert doubt.suggestions[0] == "Eiffel" and "Eiffel" in doubt.reason
     assert "Effel" in prose(out.doc)
+
+
+def test_a_capitalised_slip_of_a_word_the_text_writes_is_that_word() -> None:
+    text = "It would affect low-income Amricans much more than well-to-do Americanc, and it hurts low-income Americans most"
+    out = cleaned(text)
+    assert "low-income Americans much" in out and "Amricans" not in out
+    # a capitalised word no other spelling in the text supports stays a doubt
+    assert "Americanc" in out

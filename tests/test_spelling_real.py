@@ -412,3 +412,12 @@ def test_a_capitalised_slip_of_a_word_the_text_writes_is_that_word() -> None:
     assert "low-income Americans much" in out and "Amricans" not in out
     # a capitalised word no other spelling in the text supports stays a doubt
     assert "Americanc" in out
+
+
+@needs_espeak
+def test_a_batch_espeak_cannot_read_line_for_line_is_read_word_by_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleanup.clean import sounds
+
+    one_at_a_time = sounds._espeak
+    monkeypatch.setattr(sounds, "_espeak", lambda exe, words: None if len(words) > 1 else one_at_a_time(exe, words))
+    assert read_aloud(["thort", "sor"]) == {"thort": "TOt", "sor": "sO"}

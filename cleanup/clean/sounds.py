@@ -107,6 +107,18 @@ def read_aloud(words: list[str]) -> dict[str, str] | None:
     words = [w for w in dict.fromkeys(words) if w.isalpha() and w.isascii()]
     if not words:
         return {}
+    lines = _espeak(exe, words)
+    if lines is None and len(words) > 1:
+        # the line-for-line correspondence broke: one process a word, a word that fails has no key
+        one = [_espeak(exe, [w]) for w in words]
+        return {w: ipa_key(r[0]) if r else "" for w, r in zip(words, one, strict=True)}
+    if lines is None:
+        return None
+    return {w: ipa_key(line) for w, line in zip(words, lines, strict=True)}
+
+
+def _espeak(exe: str, words: list[str]) -> list[str] | None:
+    """espeak-ng's IPA lines for ``words``, one each; None when it fails or the lines do not match."""
     try:
         done = subprocess.run(
             [exe, "-q", "--ipa", "-v", VOICE, "--sep=_"],
@@ -122,7 +134,7 @@ def read_aloud(words: list[str]) -> dict[str, str] | None:
     lines = [ln.strip() for ln in done.stdout.splitlines() if ln.strip()]
     if done.returncode != 0 or len(lines) != len(words):
         return None
-    return {w: ipa_key(line) for w, line in zip(words, lines, strict=True)}
+    return lines
 
 
 _VOICING = dict(zip("tkpsfCTSdgbzvJDZ", "dgbzvJDZtkpsfCTS", strict=True))

@@ -231,10 +231,14 @@ def test_ctrl_c_in_a_batch_stops_cleanly(tmp_path: Path) -> None:
     out = tmp_path / "o"
     proc = subprocess.Popen([*cmd(), "run", str(folder), "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (out / "t0.report.json").exists():
+
+    def finished() -> bool:  # (any file: on a busy machine the workers need not finish t0 first)
+        return any((out / f"t{k}.report.json").exists() for k in range(6))
+
+    while time.monotonic() < deadline and not finished():
         time.sleep(0.05)
-    assert (out / "t0.report.json").exists(), "the first file never finished"
-    time.sleep(0.3)  # somewhere inside the second file
+    assert finished(), "no file ever finished"
+    time.sleep(0.3)  # somewhere inside the next files
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)

@@ -96,7 +96,8 @@ def test_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
-    assert time.monotonic() - sent < 3
+    # at once: well before the four or more seeds still to do would take (a busy machine took 3.8 s)
+    assert time.monotonic() - sent < 8
     assert proc.returncode == 130, stderr
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("cleanup: interrupted: ") and "Traceback" not in stderr

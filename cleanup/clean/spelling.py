@@ -758,9 +758,11 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     loose = lex.harper_known(derived)
     unknown |= loose - lex.harper_known(loose, strict=True)
     unknown |= {c for c in derived - loose if c.islower() and _stacked(lex, c)}
+    # every word that may be judged, and the parts of possessives and compounds, read aloud by one
+    # espeak-ng process before any is ranked (a word not read here would cost a process of its own)
+    lex.read_aloud(sorted({p.lower() for w in unknown | (derived - loose) for p in re.split(r"['\u2019-]", w) if p.isalpha()}))
     weak = {c for c in derived - loose - unknown if _weak_word(lex, c.lower(), doc_words)}
     # candidates that are names (Harper knows them only with a capital): never a lower-case word's fix
-    lex.read_aloud(sorted({w.lower() for w in unknown | weak if w.isalpha()}))  # (one espeak-ng process)
     pool = {c.text for w in unknown | weak if w.isalpha() for c in analysis(w.lower()).ranked[:CONTEXT_CANDIDATES] if " " not in c.text}
     capitalised_known = {c.lower() for c in lex.harper_known({c.capitalize() for c in pool})}
     # (unless the text itself writes one in lower case: "the redshift of stars" is a common noun here)
@@ -881,17 +883,6 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
         win = window_at[i] if again else window(i)
         window_at[i] = win
         a = analysis(low)
-
-        def written_elsewhere(candidate: str) -> Verdict | None:
-            """A fix for a slip of a word the text itself writes, as it writes it, at least as often
-            ("low-income Amricans ... low-income Americans"): the writer knows the word."""
-            form = _match_case(core, candidate)
-            if exact[form] < max(1, seen[low]) or typo_cost(low, candidate.lower()) > DOC_FIX_COST:
-                return None
-            if cm is not None and _fit(cm, [candidate.lower()], win) <= MISFIT:
-                return None
-            return Verdict(candidate, verdict.suggestions, f"not a word; the text itself writes '{form}', one slip away", 0.8)
-
         if capitalised:
             # A capital is evidence of a name, not proof: "Japen", "Londen", "Goverments" are one slip
             # from a far commoner word or name. A name the text repeats, one that is common itself,
@@ -914,10 +905,17 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             def name_or_slip(nearest: Candidate, confidence: float) -> Verdict:
                 # (the likeliest in context first, where the context picked one: "the Effel Tower", Eiffel, not Feel)
                 first = verdict.fix if verdict.fix is not None and " " not in verdict.fix else nearest.text
-                if (known := written_elsewhere(first)) is not None:
-                    return known
+                form = _match_case(core, first)
+                # a slip of a word the text itself writes, as it writes it, at least as often: the
+                # writer knows the word ("low-income Amricans ... low-income Americans", see DOC_FIX_COST)
+                if (
+                    exact[form] >= max(1, seen[low])
+                    and typo_cost(low, first.lower()) <= DOC_FIX_COST
+                    and (cm is None or _fit(cm, [first.lower()], win) > MISFIT)
+                ):
+                    return Verdict(first, verdict.suggestions, f"not a word; the text itself writes '{form}', one slip away", 0.8)
                 suggestions = tuple(dict.fromkeys([first, nearest.text, *verdict.suggestions]))
-                return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{_match_case(core, first)}'?", confidence)
+                return Verdict(None, suggestions, f"capitalised: a name, or a slip of '{form}'?", confidence)
 
             if name_like or to_name or (verdict.fix is not None and (best is None or best.cost > CAP_MAX_COST)):
                 if not plausible or best is None:

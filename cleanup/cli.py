@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 import threading
 from pathlib import Path
@@ -326,7 +325,9 @@ def run(
     if found.empty:
         _err(f"no input files found in {', '.join(str(p) for p in found.empty)} (looked for {', '.join(FOLDER_SUFFIXES)} files)")
     jobs = found.jobs
-    if shutil.which("espeak-ng") is None and cluster is None:
+    from cleanup.align.pronounce import espeak_available
+
+    if not espeak_available() and cluster is None:
         _err("espeak-ng is missing: spelling will not hear misspellings written as they sound (sudo apt-get install espeak-ng)")
     try:
         code = _run_jobs(jobs, options, debug, cores() if jobs_n is None else jobs_n, cluster)

@@ -429,3 +429,12 @@ def test_a_foreign_word_english_hardly_writes_is_a_slip_but_a_borrowed_one_is_no
     English does borrow ("ancien regime"), is still only flagged."""
     assert "finish our house in the spring" in cleaned("we plan to finish our hause in the spring")
     assert "the ancien regime fell" in cleaned("we read how the ancien regime fell")
+
+
+def test_a_doubt_offers_first_the_word_that_keeps_the_ending_written() -> None:
+    """Writers slip inside a word more than at its end: "pople" offers people before pope (the
+    context alone, "the pope heard", would put pope first), "subects" subjects before subject."""
+    out = run_clean(caption("when the pople heard the bang they came running out to see"))
+    assert [f.suggestions[0] for f in out.flags if f.text == "pople"] == ["people"]
+    out = run_clean(caption("she had diverse knowledge about the subects, and it was not new"))
+    assert [f.suggestions[0] for f in out.flags if f.text == "subects"] == ["subjects"]

@@ -81,6 +81,13 @@ SUGGEST_EXTRA_WEIGHT = 0.5
 """In the order the suggestions are offered, the fit in context counts this much more than in the
 decision: an order is only advice, so the context may break near-ties there (`a health boay`:
 body before boy). Measured on real_typos: 0.25-1.0 put the right word first 6-7 more times."""
+SUGGEST_ENDING_WEIGHT = 0.25
+"""In the order the suggestions are offered, each of the word's last letters (up to three) that a
+candidate keeps counts this much: writers slip inside a word more than at its end, so the ending
+they wrote is likelier meant (`pople`: people before pope, `subects`: subjects before subject,
+`tought`: taught before tough). Measured on real_typos: the right word first 6 more times, 1 fewer
+(flagged with the right word first 125 -> 130)."""
+ENDING_LETTERS = 3
 FIT_CAP = 3.0
 """A fit counts at most this much either way: a model trained on other text is evidence, not proof."""
 CONTEXT_CANDIDATES = 8
@@ -342,6 +349,14 @@ def _fit(cm: ContextModel | None, words: Sequence[str], window: Window) -> float
     return max(-FIT_CAP, min(FIT_CAP, cm.fit(tuple(words), *window)))
 
 
+def _kept_ending(word: str, candidate: str) -> int:
+    """How many of ``word``'s last letters (at most ``ENDING_LETTERS``) ``candidate`` ends with too."""
+    n = 0
+    while n < min(ENDING_LETTERS, len(word), len(candidate)) and word[-1 - n] == candidate[-1 - n].lower():
+        n += 1
+    return n
+
+
 def _margin_needed(fit: float) -> float:
     for floor, margin in MARGINS:
         if fit >= floor:
@@ -413,8 +428,12 @@ def judge(
     split_in_context = None
     if split is not None:
         split_in_context = Candidate(split.text, round(split.score + CONTEXT_WEIGHT * fit(split.text), 3), split.cost, split.source)
+
     # (the order offered: the context counts for more than in the decision, see SUGGEST_EXTRA_WEIGHT)
-    offered = sorted(rescored, key=lambda c: (-(c.score + SUGGEST_EXTRA_WEIGHT * fit(c.text)), c.cost, c.text))
+    def offer(c: Candidate) -> float:
+        return c.score + SUGGEST_EXTRA_WEIGHT * fit(c.text) + SUGGEST_ENDING_WEIGHT * _kept_ending(word, c.text)
+
+    offered = sorted(rescored, key=lambda c: (-offer(c), c.cost, c.text))
     suggestions = tuple(dict.fromkeys([c.text for c in offered[:3]] + ([split.text] if split else [])))[:4]
     suggestions = tuple(s.capitalize() if s in names else s for s in suggestions)
     vowelless = not set(word) & VOWELS

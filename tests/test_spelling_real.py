@@ -132,6 +132,10 @@ def test_a_run_together_pair_that_reads_as_english_is_split() -> None:
     ("raw", "kept"),
     [
         ("the sushi had nori and the maki was good", ("nori", "maki")),
+        ("then we added the dashi to the pot", ("dashi",)),
+        ("she made a similar point about mapo tofu and the heat of Sichuan pepper", ("mapo tofu",)),
+        ("then we added the idli to the pot", ("idli",)),
+        ("it is an easy deus ex machina for the plot", ("machina",)),
         ("after the divorcé left she made purée", ("divorcé", "purée")),
         ("it was de facto the law", ("de facto",)),
         ("we ran pgbench on the server", ("pgbench",)),

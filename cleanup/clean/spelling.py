@@ -357,6 +357,21 @@ def _kept_ending(word: str, candidate: str) -> int:
     return n
 
 
+FOREIGN_ENDINGS = frozenset("aiou")
+"""A non-word that English text writes (wordfreq lists it) ending in one of these vowels is not fixed
+to a word that drops or changes it: English words rarely end so, the words of Japanese, Italian,
+Spanish or Hindi often do (``dashi`` is no slip of dash, nor ``mapo`` of map, ``idli`` of idle,
+``machina`` of machine), and writers' slips keep such an ending (real_typos: of 740 fixes none
+changed a final a, i, o or u; the one that did was a false change, ``deus ex machina``). A slip no
+one writes stays a slip (the seed's ``phenomenona``), and so do swapped letters (``yuo``: you)."""
+
+
+def _foreign_ending(word: str, fix: str) -> bool:
+    """Whether fixing ``word`` to ``fix`` would drop or change a final vowel of ``FOREIGN_ENDINGS``."""
+    end = fix.lower()
+    return word[-1:] in FOREIGN_ENDINGS and end[-1:] != word[-1:] and sorted(end) != sorted(word)
+
+
 def _margin_needed(fit: float) -> float:
     for floor, margin in MARGINS:
         if fit >= floor:
@@ -962,6 +977,8 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             verdict = judge(lex, low, doc_words, core in weak, win, cm, a, names, alone)
         if verdict.fix is not None and not a.known and lex.is_loanword(low):
             verdict = Verdict(None, verdict.suggestions, "not English, but common in another language: a loanword?", 0.2)
+        if verdict.fix is not None and not a.known and lex.zipf(low) > 0 and _foreign_ending(low, verdict.fix):
+            verdict = Verdict(None, verdict.suggestions, f"ends in '{low[-1]}' as words from other languages do: a loanword?", 0.3)
         term = seen[low] >= REPEATED_TERM and (lex.zipf(low) >= TERM_MIN_ZIPF or seen[low] >= REPEATED_OFTEN)
         if verdict.fix is not None and not a.known and term:
             verdict = Verdict(None, verdict.suggestions, f"the text uses '{low}' {seen[low]} times: a term of its own?", 0.3)

@@ -442,3 +442,12 @@ def test_a_doubt_offers_first_the_word_that_keeps_the_ending_written() -> None:
     assert [f.suggestions[0] for f in out.flags if f.text == "pople"] == ["people"]
     out = run_clean(caption("she had diverse knowledge about the subects, and it was not new"))
     assert [f.suggestions[0] for f in out.flags if f.text == "subects"] == ["subjects"]
+
+
+def test_cant_and_wont_right_after_their_subject_are_contractions() -> None:
+    """The noun "cant" and the adjective "wont" never follow a subject pronoun directly: there the
+    apostrophe was lost, however unsure the model is ("so we cant wait much longer")."""
+    assert "so we can't wait much longer" in cleaned("the disk is full so we cant wait much longer")
+    assert "I know he won't listen" in cleaned("I know he wont listen to me")
+    assert "she was wont to say" in cleaned("as a child she was wont to say it")
+    assert "the cant of the thieves" in cleaned("they said the cant of the thieves was odd")

@@ -261,3 +261,10 @@ def test_a_word_inside_a_name_of_several_words_is_no_capitalisation_doubt() -> N
     # (a new user's history lecture: "the Royal Society of Arts" and "the fine arts" flagged each other)
     out = run_clean(caption("it was run by the Royal Society of Arts and Albert", "she studied the fine arts", "and loved arts"))
     assert not [f for f in out.flags if f.kind == "capitalisation"], out.flags
+
+
+def test_a_full_stop_after_a_word_ends_a_sentence_though_the_next_starts_lower_case() -> None:
+    """Typed notes go on in lower case after a full stop: that is still a new sentence. An
+    abbreviation ("etc. and") or an ellipsis ("then... we") goes on, and "19th" keeps its case."""
+    out = prose(run_clean(caption("fair point honestly. we agreed on it, etc. and then... we went on. 19th century art came up")).doc)
+    assert out == "Fair point honestly. We agreed on it, etc. and then... we went on. 19th century art came up."

@@ -152,7 +152,24 @@ def _punct_ends(tok: Token, nxt: Token | None, prev: Token | None = None) -> boo
         return not (tok.text.endswith(_CLOSE_QUOTES) and nxt is not None and _starts_lower(nxt))
     if _is_abbreviation(tok.text, prev, nxt):
         return nxt is None or (_starts_upper(nxt) and tok.core.lower() in ABBREVIATIONS_THAT_END)
-    return nxt is None or not _starts_lower(nxt)  # "p. 5" and "etc. and" stay inside a sentence
+    # "p. 5" and "etc. and" stay inside a sentence; a full stop after a plain word ends one even where
+    # the writer went on in lower case ("fair point honestly. we agreed"), as an ellipsis does not
+    return nxt is None or not _starts_lower(nxt) or _word_stop(tok)
+
+
+def _word_stop(tok: Token) -> bool:
+    """Whether ``tok`` is a dictionary word (two letters or more, no abbreviation) closed by one full stop."""
+    text = tok.text.rstrip(_CLOSERS)
+    core = tok.core
+    return (
+        text.endswith(".")
+        and not text.endswith("..")
+        and len(core) >= 2
+        and core.isalpha()
+        and core.lower() not in ABBREVIATIONS
+        and (core.islower() or core[1:].islower())
+        and get_lexicon().is_word(core.lower())
+    )
 
 
 def _add_full_stop(text: str) -> str:
@@ -279,7 +296,8 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
         if k < 0 or not core:
             continue
         if i in starts:
-            if tok.text[k].islower() and not any(ch.isupper() for ch in core[1:]) and "`" not in tok.text[:k]:  # (`code` keeps its case)
+            # (`code` keeps its case, and so does "19th")
+            if tok.text[k].islower() and not any(ch.isupper() for ch in core[1:]) and not any(ch in "`0123456789" for ch in tok.text[:k]):
                 new = tok.text[:k] + tok.text[k].upper() + tok.text[k + 1 :]
                 changes.append(change_for(tok, "capitalisation", new, "a sentence starts with a capital", STAGE))
                 tokens[i] = replace(tok, text=new)

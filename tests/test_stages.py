@@ -7,6 +7,7 @@ from cleanup.clean.lexicon import get_lexicon
 from cleanup.clean.notes import is_pronunciation_guide
 from cleanup.clean.spacing import spacing, to_curly
 from cleanup.readers import read_text
+from cleanup.writers.prose import render_prose
 from tests.conftest import caption, prose, run_clean
 
 
@@ -268,3 +269,15 @@ def test_a_full_stop_after_a_word_ends_a_sentence_though_the_next_starts_lower_c
     abbreviation ("etc. and") or an ellipsis ("then... we") goes on, and "19th" keeps its case."""
     out = prose(run_clean(caption("fair point honestly. we agreed on it, etc. and then... we went on. 19th century art came up")).doc)
     assert out == "Fair point honestly. We agreed on it, etc. and then... we went on. 19th century art came up."
+
+
+def test_a_list_in_typed_notes_keeps_its_items_apart() -> None:
+    """A bullet opening a line ("- ", "* ", "• ") marks a list item: the marker goes (reported) and
+    the item is a paragraph of its own, after the lead-in line that ends in a colon; it is not a
+    dash between clauses run into one paragraph."""
+    out = run_clean("We met today and talked about the plan.\n\nAction items:\n- Jo: finalise the plan\n* Sam: chase the sign off\n")
+    assert render_prose(out.doc).split("\n\n")[-3:] == ["Action items:", "Jo: finalise the plan.", "Sam: chase the sign off.\n"]
+    assert [c.before for c in out.changes if c.kind == "list"] == ["-", "*"]
+    # a lead-in line before the writer's own paragraph stays a paragraph of its own too
+    out = run_clean("Action items:\n\nJo will finalise the plan\n")
+    assert render_prose(out.doc).split("\n\n") == ["Action items:", "Jo will finalise the plan.\n"]

@@ -157,8 +157,19 @@ def _punct_ends(tok: Token, nxt: Token | None, prev: Token | None = None) -> boo
     return nxt is None or not _starts_lower(nxt) or _word_stop(tok)
 
 
+# Abbreviations typed inside a sentence, before a lower-case word ("2 tbsp. sugar", "approx. five"),
+# beyond ABBREVIATIONS; a word of letters with no vowel ("hrs.", "pts.") is taken for one too.
+SHORTENED = {
+    "min", "mins", "max", "sec", "secs", "oz", "avg", "incl", "resp", "ca", "misc", "govt", "tbsp",
+    "tsp", "cal", "kcal", "temp", "approx", "asst", "assoc", "univ", "ave", "ext", "tel", "abbr",
+    "ref", "refs", "cont", "esp", "seq", "var", "orig", "div", "lat", "long", "pop", "ver", "ans",
+}  # fmt: skip
+
+
 def _word_stop(tok: Token) -> bool:
-    """Whether ``tok`` is a dictionary word (two letters or more, no abbreviation) closed by one full stop."""
+    """Whether ``tok`` is a word of two letters or more, no abbreviation, closed by one full stop.
+    Decided by the word's letters and fixed lists, never by a dictionary: the spelling stage may
+    correct the word, and the sentence must end in the same place when the text is cleaned again."""
     text = tok.text.rstrip(_CLOSERS)
     core = tok.core
     return (
@@ -167,8 +178,9 @@ def _word_stop(tok: Token) -> bool:
         and len(core) >= 2
         and core.isalpha()
         and core.lower() not in ABBREVIATIONS
+        and core.lower() not in SHORTENED
+        and bool(set(core.lower()) & set("aeiouy"))
         and (core.islower() or core[1:].islower())
-        and get_lexicon().is_word(core.lower())
     )
 
 
@@ -191,6 +203,8 @@ def _resolve_end(tokens: list[Token], i: int) -> tuple[bool, str | None, str]:
         abbreviation = bool(tok.core) and _is_abbreviation(tok.text, prev, nxt) and tok.text.rstrip(_CLOSERS).endswith(".")
         bracket = not tok.core and ("[" in tok.text or "(" in tok.text)
         return _punct_ends(tok, nxt, prev) or (tok.boundary == BARE and not abbreviation and not bracket), None, ""
+    if trail.rstrip(_CLOSERS).endswith(":") and nxt is not None and nxt.paragraph_start:
+        return True, None, ""  # a lead-in before the writer's paragraph or list: "Action items:"
     if trail.rstrip(_CLOSERS).endswith((":", ";", ",", "\u2014", "-")) or tok.text.endswith("\u2014"):
         return False, None, ""
     if tok.boundary == EOL:

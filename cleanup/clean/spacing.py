@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from cleanup.clean.base import Context, StageResult, change_for, merged, split_token
+from cleanup.clean.base import Context, StageResult, change_for, first_alpha_index, merged, split_token
 from cleanup.clean.lexicon import get_lexicon
 from cleanup.clean.sentences import ABBREVIATIONS
-from cleanup.model import Change, Document, Flag, Token
+from cleanup.model import BARE, EOL, Change, Document, Flag, Token
 
 STAGE = "spacing"
 EM_DASH = "\u2014"
@@ -90,6 +90,23 @@ def _run_on_parts(text: str) -> list[str] | None:
     return [left, right]
 
 
+_LIST_MARKERS = {"-", "*", "\u2022", "\u2013"}
+
+
+def _list_marker(doc: Document, tokens: list[Token], i: int) -> bool:
+    """Whether token ``i`` is a list item's bullet: in a plain text or a caption paste, a lone ``-``,
+    ``*`` or ``•`` opening a line, with a word after it on the same line ("- Jörg: finalise the
+    plan"; in a caption paste, a dialogue dash, which a new speaker's paragraph replaces too)."""
+    return (
+        doc.fmt in ("plain", "caption-paste")
+        and tokens[i].text in _LIST_MARKERS
+        and (i == 0 or tokens[i - 1].boundary in (EOL, BARE))
+        and i + 1 < len(tokens)
+        and tokens[i + 1].cue == tokens[i].cue
+        and first_alpha_index(tokens[i + 1].text) >= 0
+    )
+
+
 def spacing(doc: Document, ctx: Context) -> StageResult:
     changes: list[Change] = []
     tokens = list(doc.tokens)
@@ -99,7 +116,15 @@ def spacing(doc: Document, ctx: Context) -> StageResult:
     # 1. dashes between clauses
     out: list[Token] = []
     last = len(tokens) - 1
+    item = False
     for i, tok in enumerate(tokens):
+        if item:  # the first word of a list item starts a paragraph
+            tok = replace(tok, paragraph_start=True)
+            item = False
+        if _list_marker(doc, tokens, i):
+            changes.append(change_for(tok, "list", "", "a list item's marker: the item is a paragraph of its own", STAGE))
+            item = True
+            continue
         if tok.text in _DASH_TOKENS and tok.text != EM_DASH and out and i < last:
             changes.append(change_for(tok, "dash", EM_DASH, "a dash between clauses is an em dash", STAGE))
             out.append(replace(tok, text=EM_DASH))

@@ -109,6 +109,8 @@ def _single_summary(job: Job, result: Result) -> None:
         review.append("no notes removed")
     if result.repairs:
         review.append(_plural(result.repairs, "timing repair") + " of the input")
+    if result.rule_errors:
+        review.append(_plural(result.rule_errors, "subtitle rule") + " broken (a word longer than a line? listed under subtitles.check)")
     doubt = _encoding_doubt(result)
     if doubt:
         review.append(doubt + ": check accented letters and quotes")
@@ -177,6 +179,7 @@ def _batch_summary(jobs: list[Job], results: dict[Job, Result], failed: dict[Job
                         ["ok"]
                         + ([_plural(r.repairs, "timing repair")] if r.repairs else [])
                         + ([f"{r.too_fast} too fast to read"] if r.too_fast else [])
+                        + ([f"{_plural(r.rule_errors, 'subtitle rule')} broken (in the report)"] if r.rule_errors else [])
                         + ([doubt] if doubt else [])
                     ),
                 ]

@@ -80,6 +80,8 @@ class Result:
     """How many cues have each source of times (``estimated``, ``source-cue``, ``source-word``, ``audio``)."""
     too_fast: int = 0
     """Cues still faster than the reading speed (timed inputs: no word is dropped to make them readable)."""
+    rule_errors: int = 0
+    """Subtitle rules the cues still break, beyond reading speed (a word longer than a line: a URL)."""
     repairs: int = 0
     """Times in the input that had to be repaired (running backwards, overlapping, empty cues)."""
     timed: bool = False
@@ -182,6 +184,7 @@ def render(path: Path, options: Options, data: bytes | None = None) -> Rendered:
         encoding_confidence=doc.encoding_confidence,
         time_sources=dict(Counter(c.source for c in subs.cues)),
         too_fast=len(subs.too_fast),
+        rule_errors=sum(1 for v in subs.violations if v.severity == "error" and v.rule != "reading-speed"),
         repairs=len(doc.repairs),
         timed=subs.timed_input,
         unmatched_decisions=len(cleaned.unmatched),

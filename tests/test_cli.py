@@ -157,3 +157,14 @@ def test_languagetool_from_the_environment(tmp_path: Path, monkeypatch: pytest.M
         assert main(["run", str(src), "--out", str(tmp_path / "o")]) == 0
     assert requests
     assert json.loads((tmp_path / "o" / "t.report.json").read_text(encoding="utf-8"))["engine"] == "languagetool"
+
+
+def test_a_subtitle_rule_the_cues_still_break_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A word longer than a line (a URL) breaks the line length whatever the breaks: the run says
+    so, where it would otherwise say nothing but "ok", and the report lists it."""
+    src = tmp_path / "t.txt"
+    src.write_text(caption("the steps are in the wiki at https://wiki.example.com/platform/rbac-rollout-steps today"), encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "o"), "--jobs", "1"]) == 0
+    assert "1 subtitle rule broken" in capsys.readouterr().out
+    check = json.loads((tmp_path / "o" / "t.report.json").read_text(encoding="utf-8"))["subtitles"]["check"]
+    assert [v["rule"] for v in check["violations"]] == ["line-length"]

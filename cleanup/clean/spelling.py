@@ -519,7 +519,7 @@ def judge(
         if clear and (best.text not in names or common_name) and best.score - second >= max(MIN_MARGIN, needed):
             where = " in its context" if fits.get(best.text) else ""
             fixed = best.text.capitalize() if common_name else best.text
-            reason = f"not a word; '{fixed}' is {best.cost:g} typing slips away and clearly the likeliest{where} ({best.source})"
+            reason = f"not a word; '{fixed}' is close (typing distance {best.cost:g}) and clearly the likeliest{where} ({best.source})"
             if best.source == SOUNDS_SAME:
                 reason = f"not a word; '{fixed}' sounds as it is written, and is clearly the likeliest{where}"
             return Verdict(fixed, suggestions, reason, 0.8, (best.cost, round(fit(best.text), 2), round(best.score - second, 2)))

@@ -451,3 +451,12 @@ def test_cant_and_wont_right_after_their_subject_are_contractions() -> None:
     assert "I know he won't listen" in cleaned("I know he wont listen to me")
     assert "she was wont to say" in cleaned("as a child she was wont to say it")
     assert "the cant of the thieves" in cleaned("they said the cant of the thieves was odd")
+
+
+def test_a_capital_the_cleanup_gave_a_sentence_start_is_no_sign_of_a_name() -> None:
+    """ "it was late. audre said": the writer's lower case is what counts, so the non-word is judged
+    (and flagged) as any other, not let pass as a name someone opened a sentence with."""
+    out = run_clean(caption("it was late. audre said she was glad."))
+    assert [f.text for f in out.flags if f.kind == "spelling"] == ["Audre"]
+    out = run_clean(caption("It was late. Audre said she was glad."))
+    assert not [f for f in out.flags if f.kind == "spelling"]

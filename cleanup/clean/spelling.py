@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cleanup.clean.base import Context, StageResult, change_for, code_mask, quoted_mask, split_token
+from cleanup.clean.base import Context, StageResult, change_for, code_mask, first_alpha_index, quoted_mask, split_token
 from cleanup.clean.lexicon import PREFIXES, WORDISH, ContextModel, Lexicon, get_context_model, get_lexicon, typo_cost
 from cleanup.model import Change, Document, Flag, Token, core_span
 
@@ -347,6 +347,13 @@ def _fit(cm: ContextModel | None, words: Sequence[str], window: Window) -> float
     if cm is None or window == NO_CONTEXT:
         return 0.0
     return max(-FIT_CAP, min(FIT_CAP, cm.fit(tuple(words), *window)))
+
+
+def _written_lower(source: str, tok: Token) -> bool:
+    """Whether the input wrote the token's first letter in lower case."""
+    text = source[tok.src[0][0] : tok.src[0][1]] if tok.src else tok.text
+    k = first_alpha_index(text)
+    return k >= 0 and text[k].islower()
 
 
 def _kept_ending(word: str, candidate: str) -> int:
@@ -898,7 +905,9 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             return None  # an acronym or a brand: not ours to judge
         if core.islower() and mid_caps[core.capitalize()] >= REPEATED_NAME:
             return None  # a name the text writes with its capital elsewhere ("from pydantic import", "Pydantic is")
-        capitalised = core[:1].isupper()
+        # (a capital the sentences stage gave a sentence's first word is no evidence of a name:
+        # "whe you wean" opened its sentence in lower case)
+        capitalised = core[:1].isupper() and not (i in starts and _written_lower(doc.source, tokens[i]))
         name_like = capitalised and (i not in starts or mid_caps[core] > 0)
         if "-" in core or "'" in core:
             if name_like:

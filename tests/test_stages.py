@@ -5,6 +5,7 @@ from __future__ import annotations
 from cleanup.clean.base import Context
 from cleanup.clean.lexicon import get_lexicon
 from cleanup.clean.notes import is_pronunciation_guide
+from cleanup.clean.pipeline import clean
 from cleanup.clean.spacing import spacing, to_curly
 from cleanup.readers import read_text
 from cleanup.writers.prose import render_prose
@@ -281,3 +282,27 @@ def test_a_list_in_typed_notes_keeps_its_items_apart() -> None:
     # a lead-in line before the writer's own paragraph stays a paragraph of its own too
     out = run_clean("Action items:\n\nJo will finalise the plan\n")
     assert render_prose(out.doc).split("\n\n") == ["Action items:", "Jo will finalise the plan.\n"]
+
+
+def test_list_items_written_in_lower_case_are_sentences_of_their_own() -> None:
+    """Typed notes in lower case: each item ends its sentence (a full stop added) instead of running
+    into the next; a numbered item keeps its number and is a paragraph too."""
+    out = run_clean(
+        "notes\n\nrelease status:\n- build 4.2 is mostly done\n- tom says the fix is in review\n\nagenda:\n1. release status\n2) hiring\n"
+    )
+    assert render_prose(out.doc).split("\n\n")[1:] == [
+        "Release status:",
+        "Build 4.2 is mostly done.",
+        "Tom says the fix is in review.",
+        "Agenda:",
+        "1. release status.",
+        "2) hiring.\n",
+    ]
+
+
+def test_a_dialogue_dash_in_a_subtitle_file_is_a_new_speakers_paragraph() -> None:
+    """Two unnamed speakers in one SRT cue ("- That smells incredible." "- Thanks!") are two turns:
+    their sentences are two paragraphs, never one speaker's line."""
+    srt = "1\n00:00:01,000 --> 00:00:03,000\n- That smells incredible.\n- Thanks! Let me know.\n"
+    out = clean(read_text(srt, fmt="srt"), Context())
+    assert render_prose(out.doc).split("\n\n") == ["That smells incredible.", "Thanks! Let me know.\n"]

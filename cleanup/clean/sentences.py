@@ -144,6 +144,8 @@ def _punct_ends(tok: Token, nxt: Token | None, prev: Token | None = None) -> boo
     """Whether the token's own punctuation ends a sentence, wherever it stands."""
     if not _END_RE.search(tok.text):
         return False
+    if tok.paragraph_start and re.fullmatch(r"\d{1,3}[.)]", tok.text):
+        return False  # a numbered list item's number: "1. Release status"
     if not tok.core:  # "--." ends a sentence; an elision "[...]" does not
         return "[" not in tok.text and "(" not in tok.text and (nxt is None or not _starts_lower(nxt))
     if not tok.text.rstrip(_CLOSERS).endswith("."):
@@ -207,7 +209,9 @@ def _resolve_end(tokens: list[Token], i: int) -> tuple[bool, str | None, str]:
         return True, None, ""  # a lead-in before the writer's paragraph or list: "Action items:"
     if trail.rstrip(_CLOSERS).endswith((":", ";", ",", "\u2014", "-")) or tok.text.endswith("\u2014"):
         return False, None, ""
-    if tok.boundary == EOL:
+    # the writer's paragraph or a list item after the line ends the sentence, whatever its case
+    new_block = nxt is not None and nxt.paragraph_start and core not in CONTINUATION_WORDS
+    if tok.boundary == EOL and not new_block:
         if nxt is not None and (not _starts_upper(nxt) or core in CONTINUATION_WORDS):
             return False, None, ""
     if nxt is not None and _opens_quote(nxt) and not _opens_quote(tok):
@@ -216,6 +220,8 @@ def _resolve_end(tokens: list[Token], i: int) -> tuple[bool, str | None, str]:
         return False, tok.text + ":", "a line that leads into a quotation takes a colon"
     if tok.boundary == BARE:
         reason = "the caption cue ended the sentence without a full stop"
+    elif new_block:
+        reason = "the line ended the sentence (a paragraph or a list item follows) without a full stop"
     else:
         reason = "the line ended the sentence (the next starts with a capital) without a full stop"
     return True, _add_full_stop(tok.text), reason

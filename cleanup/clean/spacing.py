@@ -91,15 +91,16 @@ def _run_on_parts(text: str) -> list[str] | None:
 
 
 _LIST_MARKERS = {"-", "*", "\u2022", "\u2013"}
+_NUMBERED = re.compile(r"\d{1,3}[.)]$")
 
 
 def _list_marker(doc: Document, tokens: list[Token], i: int) -> bool:
     """Whether token ``i`` is a list item's bullet: in a plain text or a caption paste, a lone ``-``,
-    ``*`` or ``•`` opening a line, with a word after it on the same line ("- Jörg: finalise the
+    ``*``, ``•`` or a number (``1.``, ``2)``) opening a line, with a word after it on the same line ("- Jörg: finalise the
     plan"; in a caption paste, a dialogue dash, which a new speaker's paragraph replaces too)."""
     return (
         doc.fmt in ("plain", "caption-paste")
-        and tokens[i].text in _LIST_MARKERS
+        and (tokens[i].text in _LIST_MARKERS or bool(_NUMBERED.match(tokens[i].text)))
         and (i == 0 or tokens[i - 1].boundary in (EOL, BARE))
         and i + 1 < len(tokens)
         and tokens[i + 1].cue == tokens[i].cue
@@ -122,6 +123,9 @@ def spacing(doc: Document, ctx: Context) -> StageResult:
             tok = replace(tok, paragraph_start=True)
             item = False
         if _list_marker(doc, tokens, i):
+            if _NUMBERED.match(tok.text):  # "1." stays: the number is the item's
+                out.append(replace(tok, paragraph_start=True))
+                continue
             changes.append(change_for(tok, "list", "", "a list item's marker: the item is a paragraph of its own", STAGE))
             item = True
             continue

@@ -164,3 +164,12 @@ def test_seed_flags_give_no_wrong_advice(seed_cleaned: Cleaned) -> None:
     assert not [f for f in flags if f.text == "Amazon" and "amazon" in f.suggestions]
     amazon = [f for f in flags if f.text.lower() == "amazon"]
     assert amazon and all(f.suggestions == () and "one of them is a slip" in f.reason for f in amazon)
+
+
+def test_its_possessive_only_where_the_model_expects_the_next_word_after_its(harper_engine: HarperEngine) -> None:
+    """Harper's "it's" -> "its" is applied only where the next word is far likelier after "its" (a
+    new user's "I think it's plenty salty" had become "its"); "changed it's name" still is fixed."""
+    out = run_clean(caption("Taste it first, but I think it's plenty salty already"), engine=harper_engine)
+    assert "it's plenty salty" in prose(out.doc)
+    out = run_clean(caption("The company changed it's name last year"), engine=harper_engine)
+    assert "changed its name" in prose(out.doc)

@@ -306,3 +306,17 @@ def test_a_dialogue_dash_in_a_subtitle_file_is_a_new_speakers_paragraph() -> Non
     srt = "1\n00:00:01,000 --> 00:00:03,000\n- That smells incredible.\n- Thanks! Let me know.\n"
     out = clean(read_text(srt, fmt="srt"), Context())
     assert render_prose(out.doc).split("\n\n") == ["That smells incredible.", "Thanks! Let me know.\n"]
+
+
+def test_an_ellipsis_carried_into_the_next_cue_is_written_once() -> None:
+    """A subtitler's "skip this step..." / "...but honestly": the prose (and the cues) keep one."""
+    srt = "1\n00:00:17,100 --> 00:00:21,000\nwhether you can skip this step...\n\n"
+    srt += "2\n00:00:21,200 --> 00:00:24,800\n...but honestly, do not.\n"
+    out = clean(read_text(srt, fmt="srt"), Context())
+    assert render_prose(out.doc) == "Whether you can skip this step... but honestly, do not.\n"
+
+
+def test_a_unit_abbreviation_at_a_cue_end_does_not_end_the_sentence() -> None:
+    srt = "1\n00:00:01,000 --> 00:00:03,000\nFor the glaze we used 2 tbsp.\n\n2\n00:00:03,200 --> 00:00:05,000\nsugar dissolved in water.\n"
+    out = clean(read_text(srt, fmt="srt"), Context())
+    assert render_prose(out.doc) == "For the glaze we used 2 tbsp. sugar dissolved in water.\n"

@@ -202,7 +202,8 @@ def _resolve_end(tokens: list[Token], i: int) -> tuple[bool, str | None, str]:
     trail = split_affixes(tok.text)[2]
     if _END_RE.search(tok.text):
         prev = tokens[i - 1] if i > 0 else None
-        abbreviation = bool(tok.core) and _is_abbreviation(tok.text, prev, nxt) and tok.text.rstrip(_CLOSERS).endswith(".")
+        shortened = tok.core.lower() in SHORTENED and nxt is not None and _starts_lower(nxt)  # "2 tbsp." / "sugar"
+        abbreviation = bool(tok.core) and (_is_abbreviation(tok.text, prev, nxt) or shortened) and tok.text.rstrip(_CLOSERS).endswith(".")
         bracket = not tok.core and ("[" in tok.text or "(" in tok.text)
         return _punct_ends(tok, nxt, prev) or (tok.boundary == BARE and not abbreviation and not bracket), None, ""
     if trail.rstrip(_CLOSERS).endswith(":") and nxt is not None and nxt.paragraph_start:

@@ -90,6 +90,8 @@ def _run_on_parts(text: str) -> list[str] | None:
     return [left, right]
 
 
+_CARRIED_ELLIPSIS = re.compile(r"^(?:\.{3}|\u2026)\s*")
+_CLOSING = "\"'\u201d\u2019)]"
 _LIST_MARKERS = {"-", "*", "\u2022", "\u2013"}
 _NUMBERED = re.compile(r"\d{1,3}[.)]$")
 
@@ -129,6 +131,12 @@ def spacing(doc: Document, ctx: Context) -> StageResult:
             changes.append(change_for(tok, "list", "", "a list item's marker: the item is a paragraph of its own", STAGE))
             item = True
             continue
+        carried = _CARRIED_ELLIPSIS.match(tok.text)
+        if carried and out and out[-1].text.rstrip(_CLOSING).endswith(("...", "\u2026")) and first_alpha_index(tok.text) >= 0:
+            # "skip this step..." / "...but honestly": the ellipsis a subtitler carries into the next cue, once is enough
+            new_text = tok.text[carried.end() :]
+            changes.append(change_for(tok, "punctuation", new_text, "an ellipsis carried over from the cue before: once is enough", STAGE))
+            tok = replace(tok, text=new_text)
         if tok.text in _DASH_TOKENS and tok.text != EM_DASH and out and i < last:
             changes.append(change_for(tok, "dash", EM_DASH, "a dash between clauses is an em dash", STAGE))
             out.append(replace(tok, text=EM_DASH))

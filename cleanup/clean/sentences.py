@@ -164,7 +164,7 @@ def _punct_ends(tok: Token, nxt: Token | None, prev: Token | None = None) -> boo
 SHORTENED = {
     "min", "mins", "max", "sec", "secs", "oz", "avg", "incl", "resp", "ca", "misc", "govt", "tbsp",
     "tsp", "cal", "kcal", "temp", "approx", "asst", "assoc", "univ", "ave", "ext", "tel", "abbr",
-    "ref", "refs", "cont", "esp", "seq", "var", "orig", "div", "lat", "long", "pop", "ver", "ans",
+    "ref", "refs", "cont", "esp", "seq", "var", "orig", "div", "ver", "ans",
 }  # fmt: skip
 
 

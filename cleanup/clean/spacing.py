@@ -98,8 +98,9 @@ _NUMBERED = re.compile(r"\d{1,3}[.)]$")
 
 def _list_marker(doc: Document, tokens: list[Token], i: int) -> bool:
     """Whether token ``i`` is a list item's bullet: in a plain text or a caption paste, a lone ``-``,
-    ``*``, ``•`` or a number (``1.``, ``2)``) opening a line, with a word after it on the same line ("- Jörg: finalise the
-    plan"; in a caption paste, a dialogue dash, which a new speaker's paragraph replaces too)."""
+    ``*``, ``•`` or a number (``1.``, ``2)``) opening a line, with a word after it on the same line
+    ("- Jörg: finalise the plan"; in a caption paste, a dialogue dash, which a new speaker's
+    paragraph replaces too)."""
     return (
         doc.fmt in ("plain", "caption-paste")
         and (tokens[i].text in _LIST_MARKERS or bool(_NUMBERED.match(tokens[i].text)))

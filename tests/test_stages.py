@@ -320,3 +320,8 @@ def test_a_unit_abbreviation_at_a_cue_end_does_not_end_the_sentence() -> None:
     srt = "1\n00:00:01,000 --> 00:00:03,000\nFor the glaze we used 2 tbsp.\n\n2\n00:00:03,200 --> 00:00:05,000\nsugar dissolved in water.\n"
     out = clean(read_text(srt, fmt="srt"), Context())
     assert render_prose(out.doc) == "For the glaze we used 2 tbsp. sugar dissolved in water.\n"
+
+
+def test_the_word_after_a_persons_title_is_a_name() -> None:
+    out = prose(run_clean(caption("we met Dr. smith and mrs. jones, then Mr. and Mrs. brown")).doc)
+    assert out == "We met Dr. Smith and mrs. Jones, then Mr. and Mrs. Brown."

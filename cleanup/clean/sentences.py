@@ -159,6 +159,9 @@ def _punct_ends(tok: Token, nxt: Token | None, prev: Token | None = None) -> boo
     return nxt is None or not _starts_lower(nxt) or _word_stop(tok)
 
 
+# A person's title: the word after it is a name ("Dr. smith" -> Dr. Smith).
+_TITLES = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Mr", "Mrs", "Ms", "Dr", "mr.", "mrs.", "ms.", "mr", "mrs"})
+
 # Abbreviations typed inside a sentence, before a lower-case word ("2 tbsp. sugar", "approx. five"),
 # beyond ABBREVIATIONS; a word of letters with no vowel ("hrs.", "pts.") is taken for one too.
 SHORTENED = {
@@ -322,6 +325,20 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
                 new = tok.text[:k] + tok.text[k].upper() + tok.text[k + 1 :]
                 changes.append(change_for(tok, "capitalisation", new, "a sentence starts with a capital", STAGE))
                 tokens[i] = replace(tok, text=new)
+            continue
+        if (
+            i > 0
+            and tokens[i - 1].text in _TITLES
+            and k == 0
+            and core.isalpha()
+            and core.islower()
+            and tok.text.startswith(core)
+            and core not in CONTINUATION_WORDS
+        ):
+            # "Dr. smith": the word after a person's title is the person's name
+            new = tok.text[0].upper() + tok.text[1:]
+            changes.append(change_for(tok, "capitalisation", new, f"a name after '{tokens[i - 1].text}' takes a capital", STAGE))
+            tokens[i] = replace(tok, text=new)
             continue
         prev = tokens[i - 1]
         after_break = prev.text.rstrip(_CLOSERS).endswith((":", ";")) or _opens_quote(tok) or prev.text.endswith("\u2014")

@@ -225,9 +225,9 @@ def paragraphs(doc: Document, ctx: Context) -> StageResult:
         and (
             doc.tokens[s].speaker != doc.tokens[s - 1].speaker
             or (doc.tokens[s].cue != doc.tokens[s - 1].cue and speaker_label(doc.tokens[s].text) is not None)
-            or (authored and s in marked)
-            # (in a timed input the reader marks only turns: a dialogue dash is a speaker it cannot name)
-            or (doc.fmt not in ("plain", "caption-paste") and s in marked)
+            # (the writer's paragraphs; in a timed input the reader marks only turns, a dialogue dash
+            # among them: a speaker it cannot name)
+            or (s in marked and (authored or doc.fmt not in ("plain", "caption-paste")))
         )
     ]
     depths = gap_depths(bags)

@@ -144,7 +144,7 @@ def _punct_ends(tok: Token, nxt: Token | None, prev: Token | None = None) -> boo
     """Whether the token's own punctuation ends a sentence, wherever it stands."""
     if not _END_RE.search(tok.text):
         return False
-    if tok.paragraph_start and re.fullmatch(r"\d{1,3}[.)]", tok.text):
+    if tok.paragraph_start and NUMBERED_ITEM.fullmatch(tok.text):
         return False  # a numbered list item's number: "1. Release status"
     if not tok.core:  # "--." ends a sentence; an elision "[...]" does not
         return "[" not in tok.text and "(" not in tok.text and (nxt is None or not _starts_lower(nxt))
@@ -158,6 +158,9 @@ def _punct_ends(tok: Token, nxt: Token | None, prev: Token | None = None) -> boo
     # the writer went on in lower case ("fair point honestly. we agreed"), as an ellipsis does not
     return nxt is None or not _starts_lower(nxt) or _word_stop(tok)
 
+
+NUMBERED_ITEM = re.compile(r"\d{1,3}[.)]")
+"""A numbered list item's number ("1.", "2)"): it opens the item, it ends no sentence."""
 
 # A person's title: the word after it is a name ("Dr. smith" -> Dr. Smith).
 _TITLES = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Mr", "Mrs", "Ms", "Dr", "mr.", "mrs.", "ms.", "mr", "mrs"})

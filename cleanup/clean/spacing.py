@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from cleanup.clean.base import Context, StageResult, change_for, first_alpha_index, merged, split_token
 from cleanup.clean.lexicon import get_lexicon
-from cleanup.clean.sentences import ABBREVIATIONS
+from cleanup.clean.sentences import ABBREVIATIONS, NUMBERED_ITEM
 from cleanup.model import BARE, EOL, Change, Document, Flag, Token
 
 STAGE = "spacing"
@@ -93,7 +93,6 @@ def _run_on_parts(text: str) -> list[str] | None:
 _CARRIED_ELLIPSIS = re.compile(r"^(?:\.{3}|\u2026)\s*")
 _CLOSING = "\"'\u201d\u2019)]"
 _LIST_MARKERS = {"-", "*", "\u2022", "\u2013"}
-_NUMBERED = re.compile(r"\d{1,3}[.)]$")
 
 
 def _list_marker(doc: Document, tokens: list[Token], i: int) -> bool:
@@ -103,7 +102,7 @@ def _list_marker(doc: Document, tokens: list[Token], i: int) -> bool:
     paragraph replaces too)."""
     return (
         doc.fmt in ("plain", "caption-paste")
-        and (tokens[i].text in _LIST_MARKERS or bool(_NUMBERED.match(tokens[i].text)))
+        and (tokens[i].text in _LIST_MARKERS or bool(NUMBERED_ITEM.fullmatch(tokens[i].text)))
         and (i == 0 or tokens[i - 1].boundary in (EOL, BARE))
         and i + 1 < len(tokens)
         and tokens[i + 1].cue == tokens[i].cue
@@ -126,7 +125,7 @@ def spacing(doc: Document, ctx: Context) -> StageResult:
             tok = replace(tok, paragraph_start=True)
             item = False
         if _list_marker(doc, tokens, i):
-            if _NUMBERED.match(tok.text):  # "1." stays: the number is the item's
+            if NUMBERED_ITEM.fullmatch(tok.text):  # "1." stays: the number is the item's
                 out.append(replace(tok, paragraph_start=True))
                 continue
             changes.append(change_for(tok, "list", "", "a list item's marker: the item is a paragraph of its own", STAGE))

@@ -1033,14 +1033,15 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
                 change(tok, fixed, reason, 0.95)
             continue
         if low in AMBIGUOUS_CONTRACTIONS and (core.islower() or (i in starts and core[1:].islower())) and not quoted[i]:
-            (_, before), (after, _) = window(i)
+            around = window(i)
+            (_, before), (after, _) = around
             if low in ("cant", "wont") and before in _PERSONAL_SUBJECTS and after not in ("", "</s>", "to") and not machine:
                 # the noun "cant" or the adjective "wont" never follows its subject directly ("he was
                 # wont to"): "so we cant wait much longer" is can't, where the model is unsure
                 fixed = _contraction_case(core, AMBIGUOUS_CONTRACTIONS[low]).replace("'", apostrophe)
                 change(tok, fixed, f"'{core}' is a word, but not right after '{before}': the contraction '{fixed}'", 0.8)
                 continue
-            gain = ambiguous_contraction(cm, low, window(i))
+            gain = ambiguous_contraction(cm, low, around)
             if gain is not None and gain >= CONTRACTION_FLAG_MARGIN:
                 fixed = _contraction_case(core, AMBIGUOUS_CONTRACTIONS[low]).replace("'", apostrophe)
                 if gain >= CONTRACTION_MARGIN and not machine:

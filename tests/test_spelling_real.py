@@ -460,3 +460,10 @@ def test_a_capital_the_cleanup_gave_a_sentence_start_is_no_sign_of_a_name() -> N
     assert [f.text for f in out.flags if f.kind == "spelling"] == ["Audre"]
     out = run_clean(caption("It was late. Audre said she was glad."))
     assert not [f for f in out.flags if f.kind == "spelling"]
+
+
+def test_es_makes_a_plural_only_after_the_letters_that_take_it() -> None:
+    lex = get_lexicon()
+    assert lex.is_word("boxes") and lex.is_word("watches") and lex.is_word("tomatoes")
+    assert not lex.is_word("corres") and not lex.is_word("johnes")
+    assert "cores" in cleaned("inside the fruit the corres are full of pips")

@@ -41,6 +41,9 @@ SUFFIXES = (
     "ising", "ism", "isms", "ist", "ists", "istic", "ity", "ities", "ness", "nesses", "less", "ful",
     "ment", "ments", "dom", "ship", "hood", "wise", "like", "al", "s", "es",
 )  # fmt: skip
+_ES_STEMS = ("s", "x", "z", "ch", "sh", "o")
+"""The endings after which a plural or a verb takes -es (boxes, watches, heroes): "johnes", "corres"
+are no forms of john or corr."""
 _FOREIGN_LANGS = ("fr", "de", "es", "it")
 _CONTRACTION_BASES = {
     "don", "didn", "doesn", "aren", "isn", "wasn", "weren", "couldn", "shouldn", "wouldn", "won",
@@ -161,7 +164,7 @@ class Lexicon:
                 continue
             if len(s) <= 2:
                 # plural -s/-es only on a dictionary word, or it would bless "crisiss"
-                if stem in self.counts and stem[-1] != s[0]:
+                if stem in self.counts and stem[-1] != s[0] and (s == "s" or stem.endswith(_ES_STEMS)):
                     return True
                 continue
             variants = {stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem}

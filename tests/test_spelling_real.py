@@ -467,3 +467,10 @@ def test_es_makes_a_plural_only_after_the_letters_that_take_it() -> None:
     assert lex.is_word("boxes") and lex.is_word("watches") and lex.is_word("tomatoes")
     assert not lex.is_word("corres") and not lex.is_word("johnes")
     assert "cores" in cleaned("inside the fruit the corres are full of pips")
+
+
+def test_an_apostrophe_t_makes_a_contraction_only_of_a_negative() -> None:
+    lex = get_lexicon()
+    assert lex.is_word("needn't") and lex.is_word("daren't") and lex.is_word("don't")
+    assert not lex.is_word("mean't")
+    assert cleaned("then he mean't that man on the road") == "Then he meant that man on the road."

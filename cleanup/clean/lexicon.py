@@ -145,6 +145,8 @@ class Lexicon:
             for tail in _CONTRACTION_TAILS:
                 if w.endswith(tail):
                     base = w[: -len(tail)]
+                    if tail == "'t":  # (only a negative: "needn't"; "mean't" is no form of mean)
+                        return base in _CONTRACTION_BASES or (base.endswith("n") and self.is_word(base[:-1], depth))
                     return base in _CONTRACTION_BASES or self.is_word(base, depth)
             return False
         if depth >= 2:

@@ -474,3 +474,11 @@ def test_an_apostrophe_t_makes_a_contraction_only_of_a_negative() -> None:
     assert lex.is_word("needn't") and lex.is_word("daren't") and lex.is_word("don't")
     assert not lex.is_word("mean't")
     assert cleaned("then he mean't that man on the road") == "Then he meant that man on the road."
+
+
+def test_american_spellings_down_to_their_zipf_floor_are_candidates() -> None:
+    lex = get_lexicon()
+    american = lex.american_words()
+    assert "whiskey" in american and "favorite" in american  # (Zipf 3.8 and 4.6: both above the floor)
+    # (whiskey and whisky are both right, and both one slip away: offered, nearest first)
+    assert flagged("go and get some wiskey for the man")["wiskey"][:2] == ("whiskey", "whisky")

@@ -274,14 +274,14 @@ class Lexicon:
         ``AMERICAN_MIN_ZIPF`` or more, four letters or longer, that codespell does not list as a
         misspelling; Harper is asked once, and the answer kept in the cache."""
         if self._american is None:
-            key = (*_versions("wordfreq", "symspellpy", "harper-py", "codespell"), f"zipf>={AMERICAN_MIN_ZIPF}")
+            key = (*_versions("wordfreq", "symspellpy", "harper-py", "codespell"), f"zipf>={AMERICAN_MIN_ZIPF}, buckets below 9")
             self._american = cached("american-words", key, self._build_american, lambda v: isinstance(v, frozenset))
         return self._american
 
     def _build_american(self) -> frozenset[str]:
         import wordfreq
 
-        top = round((8.0 - AMERICAN_MIN_ZIPF) * 100)  # wordfreq's buckets are centibels below Zipf 8
+        top = round((9.0 - AMERICAN_MIN_ZIPF) * 100)  # (wordfreq's buckets are centibels below Zipf 9: see _TOP_BUCKETS)
         words = {
             w
             for bucket in wordfreq.get_frequency_list("en")[: top + 1]

@@ -47,7 +47,7 @@ are no forms of john or corr."""
 _FOREIGN_LANGS = ("fr", "de", "es", "it")
 _CONTRACTION_BASES = {
     "don", "didn", "doesn", "aren", "isn", "wasn", "weren", "couldn", "shouldn", "wouldn", "won",
-    "can", "ain", "haven", "hasn", "hadn", "mustn", "needn", "shan", "mightn",
+    "can", "ain", "haven", "hasn", "hadn", "mustn", "needn", "shan", "mightn", "daren", "oughtn", "mayn",
 }  # fmt: skip
 _CONTRACTION_TAILS = ("'s", "'t", "'re", "'ve", "'ll", "'d", "'m", "'")
 _VOWELS = set("aeiouy")
@@ -145,8 +145,8 @@ class Lexicon:
             for tail in _CONTRACTION_TAILS:
                 if w.endswith(tail):
                     base = w[: -len(tail)]
-                    if tail == "'t":  # (only a negative: "needn't"; "mean't" is no form of mean)
-                        return base in _CONTRACTION_BASES or (base.endswith("n") and self.is_word(base[:-1], depth))
+                    if tail == "'t":  # (only the negatives: "mean't" is no form of mean, "carn't" none of car)
+                        return base in _CONTRACTION_BASES
                     return base in _CONTRACTION_BASES or self.is_word(base, depth)
             return False
         if depth >= 2:

@@ -482,3 +482,11 @@ def test_american_spellings_down_to_their_zipf_floor_are_candidates() -> None:
     assert "whiskey" in american and "favorite" in american  # (Zipf 3.8 and 4.6: both above the floor)
     # (whiskey and whisky are both right, and both one slip away: offered, nearest first)
     assert flagged("go and get some wiskey for the man")["wiskey"][:2] == ("whiskey", "whisky")
+
+
+def test_text_written_in_capitals_is_judged_as_the_words_it_stands_for() -> None:
+    text = "WE SIT IN THE GARDON AND LAY IN THE PARK WITH KOWALSKI"
+    assert cleaned(text) == "WE SIT IN THE GARDEN AND LAY IN THE PARK WITH KOWALSKI."
+    assert "KOWALSKI" not in flagged(text)  # (in capitals a name looks like any word: near none, left alone)
+    # a few capitals in ordinary text are acronyms, as before
+    assert cleaned("the GARDON team met at NASA today") == "The GARDON team met at NASA today."

@@ -52,6 +52,8 @@ SAME_ENDING_BONUS = 0.5
 ENDINGS = ("ly", "ed", "ing", "tion", "sion", "ness", "ment", "ful", "ous", "ive", "ity", "ism", "ist")
 NON_WORD_DISCOUNT = 0.5
 MIN_GAIN = 0.5
+NAME_DOUBT = 0.2
+"""The confidence of a doubt about a word near no correction: a name or a rare word, more likely than a slip."""
 MIN_MARGIN = 0.6
 MAX_COST = 1.6
 SOUND_COST = 1.0
@@ -544,7 +546,7 @@ def judge(
         and fit(split.text) > (MISFIT if rescored else SPLIT_ALONE_MISFIT)
     ):
         return Verdict(split.text, suggestions, "two words run together", 0.85)
-    return Verdict(None, suggestions, "not in the dictionary; no confident correction (a name or a rare word?)", 0.2)
+    return Verdict(None, suggestions, "not in the dictionary; no confident correction (a name or a rare word?)", NAME_DOUBT)
 
 
 VOWELLESS_MAX_COST = 1.0
@@ -725,6 +727,9 @@ def _weak_word(lex: Lexicon, word: str, doc_words: frozenset[str]) -> bool:
     return False
 
 
+SHOUTED_MIN_WORDS = 4
+"""A run of at least this many words in capitals (of two letters or more, at least half of them in the
+dictionary) is text written in capitals: its words are judged as lower-case words."""
 CAP_MIN_ZIPF = 4.0
 """A capitalised non-word is taken for a misspelling only of a word (or name) at least this common..."""
 CAP_MAX_COST = 1.0
@@ -817,10 +822,24 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     for i in range(len(tokens)):
         sentence_of.append(sentence_of[-1] + (i in starts or tokens[i - 1].text.endswith((".", "!", "?"))) if i else 0)
 
+    # text written in capitals (caption files often are): inside a run of words in capitals, most of
+    # them English, a word in capitals is no acronym for that, and is judged as the lower-case word
+    # it stands for ("WE SIT IN THE GARDON")
+    shouted: set[int] = set()
+    run: list[int] = []
+    for i, c in enumerate([*cores, ""]):
+        if len(c) >= 2 and c.isalpha() and c.isupper():
+            run.append(i)
+            continue
+        if len(run) >= SHOUTED_MIN_WORDS and 2 * sum(lex.in_dictionary(cores[j]) for j in run) >= len(run):
+            shouted.update(run)
+        run = []
+
     def slip_like(i: int, c: str) -> bool:
         """A non-word that may be a slip (a capitalised word inside a sentence, or an accented one,
         is a name or a foreign word)."""
-        return c in unknown and c not in second_opinion and (c[:1].islower() or i in starts) and not _has_accent(c)
+        lower = c[:1].islower() or i in starts or i in shouted
+        return c in unknown and c not in second_opinion and lower and not _has_accent(c)
 
     non_words = Counter(sentence_of[i] for i, c in enumerate(cores) if slip_like(i, c))
 
@@ -901,8 +920,11 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             return None
         if _has_accent(core):
             return None  # "divorcé", "purée", "shōyu": another language's spelling, not an English slip
-        if core.isupper() or any(ch.isupper() for ch in core[1:]):
+        shout = i in shouted
+        if (core.isupper() or any(ch.isupper() for ch in core[1:])) and not shout:
             return None  # an acronym or a brand: not ours to judge
+        if shout:
+            core = low  # (and its correction written in capitals again, as the stem it replaces)
         if core.islower() and mid_caps[core.capitalize()] >= REPEATED_NAME:
             return None  # a name the text writes with its capital elsewhere ("from pydantic import", "Pydantic is")
         # (a capital the sentences stage gave a sentence's first word is no evidence of a name:
@@ -985,6 +1007,8 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             if not alone:
                 crowded.add(i)
             verdict = judge(lex, low, doc_words, core in weak, win, cm, a, names, alone)
+            if shout and verdict.fix is None and verdict.confidence <= NAME_DOUBT:
+                return None  # (in capitals a name looks like any word: one that is near no word is left alone)
         if verdict.fix is not None and not a.known and lex.is_loanword(low):
             verdict = Verdict(None, verdict.suggestions, "not English, but common in another language: a loanword?", 0.2)
         if verdict.fix is not None and not a.known and lex.zipf(low) > 0 and _foreign_ending(low, verdict.fix):

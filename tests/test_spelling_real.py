@@ -490,3 +490,13 @@ def test_text_written_in_capitals_is_judged_as_the_words_it_stands_for() -> None
     assert "KOWALSKI" not in flagged(text)  # (in capitals a name looks like any word: near none, left alone)
     # a few capitals in ordinary text are acronyms, as before
     assert cleaned("the GARDON team met at NASA today") == "The GARDON team met at NASA today."
+
+
+def test_a_slip_in_the_title_is_flagged_and_the_title_kept() -> None:
+    result = run_clean(caption("we cook the rice and then we wait", title="Cooking Rice Perfectley with Kubernetes"))
+    assert result.doc.title == "Cooking Rice Perfectley with Kubernetes"
+    doubts = {f.text: f for f in result.flags}
+    assert doubts["Perfectley"].suggestions == ("Perfectly",)
+    start, end = doubts["Perfectley"].span
+    assert result.doc.source[start:end] == "Perfectley"
+    assert "Kubernetes" not in doubts and "Cooking" not in doubts  # (a name, and a word)

@@ -19,6 +19,7 @@ without losing a word, is listed in :attr:`Cleaned.unmatched`; applying decision
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -379,7 +380,9 @@ def _resolve(doc: Document, flag: Flag, replacement: str) -> tuple[Document, Cha
     if hi <= lo:
         return None
     ids = _overlapping(doc, lo, hi)
-    if not ids or ids != list(range(ids[0], ids[-1] + 1)):
+    if not ids:
+        return _resolve_title(doc, flag, replacement)
+    if ids != list(range(ids[0], ids[-1] + 1)):
         return None
     old = doc.tokens[ids[0] : ids[-1] + 1]
     first, last = old[0], old[-1]
@@ -405,6 +408,29 @@ def _resolve(doc: Document, flag: Flag, replacement: str) -> tuple[Document, Cha
         return doc, None
     change = Change("review", before, after, (lo, hi), f"resolved in review: '{replacement}'", REVIEW_STAGE, 1.0)
     return doc.with_tokens(tokens), change
+
+
+def _resolve_title(doc: Document, flag: Flag, replacement: str) -> tuple[Document, Change | None] | None:
+    """A resolved flag on a word of the title (the spelling stage's doubts there): the title with the
+    editor's word, or None when the flag is not on the title. The title may already hold earlier
+    replacements, so the word is found as the same occurrence of its text as in the input's title."""
+    lo, hi = flag.span
+    line_start = doc.source.rfind("\n", 0, lo) + 1
+    if not doc.title or doc.source[lo:hi] != flag.text or any(t.src and t.src[0][0] < lo for t in doc.tokens[:1]):
+        return None  # (the title comes before the text's first word)
+    pattern = re.compile(rf"(?<!\w){re.escape(flag.text)}(?!\w)")
+    nth = len(pattern.findall(doc.source[line_start:lo]))
+    found = list(pattern.finditer(doc.title))
+    if nth >= len(found):
+        return None
+    m = found[nth]
+    title = doc.title[: m.start()] + replacement.strip() + doc.title[m.end() :]
+    if title == doc.title:
+        return doc, None
+    change = Change(
+        "review", flag.text, replacement.strip(), (lo, hi), f"resolved in review (the title): '{replacement}'", REVIEW_STAGE, 1.0
+    )
+    return replace(doc, title=title), change
 
 
 __all__ = ["SCHEMA", "Decision", "Decisions", "Review", "load_decisions"]

@@ -1157,7 +1157,36 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     if dropped:
         flags = [f for k, f in enumerate(flags) if k not in dropped]
         changes.sort(key=lambda c: c.span)
-    return doc.with_tokens(out), changes, flags
+    return doc.with_tokens(out), changes, [*_title_doubts(lex, doc, doc_words), *flags]
+
+
+_TITLE_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+
+
+def _title_doubts(lex: Lexicon, doc: Document, doc_words: frozenset[str]) -> list[Flag]:
+    """The title is the user's, kept as written; a word of it that is not a word and near one is
+    flagged: with its correction where the text would have made one, or with the words near it.
+    Judged strictly and without context, and a capital counts for nothing: titles capitalise their
+    words. A word near no word is a name, or the video's own, and is left alone."""
+    at = doc.source.find(doc.title) if doc.title else -1
+    if at < 0 or not doc.title:
+        return []
+    found = []
+    for m in _TITLE_WORD.finditer(doc.title):
+        word = m.group()
+        low = word.lower()
+        if len(word) < 3 or "'" in word or (word.isupper() and len(word) > 1 and not word.istitle()) or lex.is_word(low):
+            continue
+        if _has_accent(word) or any(ch.isupper() for ch in word[1:]):
+            continue
+        verdict = judge(lex, low, doc_words, strict=True)
+        if verdict.fix is None and (verdict.confidence <= NAME_DOUBT or not verdict.suggestions):
+            continue  # (a name, or a word of the video's own)
+        offered = [verdict.fix] if verdict.fix is not None else [x for x in verdict.suggestions if " " not in x]
+        span = (at + m.start(), at + m.end())
+        reason = f"in the title, left as written: {verdict.reason}"
+        found.append(Flag("spelling", word, tuple(_match_case(word, x) for x in offered), span, reason, STAGE, verdict.confidence))
+    return found
 
 
 MACHINE = "subtitles or machine captions, where a non-word is a name more often than a slip"

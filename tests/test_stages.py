@@ -325,3 +325,9 @@ def test_a_unit_abbreviation_at_a_cue_end_does_not_end_the_sentence() -> None:
 def test_the_word_after_a_persons_title_is_a_name() -> None:
     out = prose(run_clean(caption("we met Dr. smith and mrs. jones, then Mr. and Mrs. brown")).doc)
     assert out == "We met Dr. Smith and mrs. Jones, then Mr. and Mrs. Brown."
+
+
+def test_days_months_and_holidays_take_their_capital() -> None:
+    out = prose(run_clean(caption("see you on monday or in june|not in may", "we ran `friday` at christmas")).doc)
+    assert "on Monday or in June" in out and "not in may" in out  # ("may" is a word as well)
+    assert "`friday`" in out and "at Christmas" in out  # (code keeps its case)

@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-from cleanup.clean.base import Context, StageResult, change_for, first_alpha_index
+from cleanup.clean.base import Context, StageResult, change_for, code_mask, first_alpha_index
 from cleanup.clean.lexicon import get_lexicon
 from cleanup.model import BARE, EOL, Change, Document, Flag, Token, split_affixes, token_span
 
@@ -104,6 +104,15 @@ NEVER_CAPITALISED_MIDSENTENCE = {
     "instead", "however", "therefore", "because", "although", "though", "meanwhile", "moreover",
     "furthermore", "nevertheless", "nonetheless", "also", "actually", "basically", "really",
     "whereas", "whereby", "thus", "hence", "rather", "either", "neither", "otherwise",
+}  # fmt: skip
+
+# Words English always writes with a capital, and that are no other word in lower case: the days of
+# the week, the months that are not also words ("may", "march", "august" are), and the holidays.
+# Speech recognisers and hurried typists write them in lower case ("see you on monday").
+ALWAYS_CAPITALISED = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
+    "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays", "january", "february",
+    "april", "june", "july", "september", "october", "november", "december", "christmas", "easter",
 }  # fmt: skip
 
 
@@ -303,6 +312,7 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
         tokens[i] = replace(tok, sentence_end=end) if tok.sentence_end != end else tok  # unchanged: no copy
 
     # 2. capitals: sentence starts up, never-a-name words inside a sentence down
+    code = code_mask(tokens)
     lower_seen = Counter(t.core for t in tokens if t.core and t.core[0].islower())
     starts = {0} | {i + 1 for i, t in enumerate(tokens) if t.sentence_end}
     mid_caps = Counter(t.core for i, t in enumerate(tokens) if i not in starts and t.core[:1].isupper())
@@ -341,6 +351,11 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
             # "Dr. smith": the word after a person's title is the person's name
             new = tok.text[0].upper() + tok.text[1:]
             changes.append(change_for(tok, "capitalisation", new, f"a name after '{tokens[i - 1].text}' takes a capital", STAGE))
+            tokens[i] = replace(tok, text=new)
+            continue
+        if k == 0 and core in ALWAYS_CAPITALISED and tok.text.startswith(core) and core not in ctx.protected and not code[i]:
+            new = tok.text[0].upper() + tok.text[1:]
+            changes.append(change_for(tok, "capitalisation", new, f"'{core.capitalize()}' is always written with a capital", STAGE))
             tokens[i] = replace(tok, text=new)
             continue
         prev = tokens[i - 1]

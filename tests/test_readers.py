@@ -91,3 +91,12 @@ def test_sniff() -> None:
     assert sniff("just text\n") == "plain"
     doc = read_text("1\n00:00:01,000 --> 00:00:02,000\nhi there\n", "x.srt")
     assert doc.fmt == "srt" and [t.text for t in doc.tokens] == ["hi", "there"] and doc.tokens[0].time_source == "source-cue"
+
+
+def test_from_caption_paste_reads_each_line_as_a_cue_without_nbsps() -> None:
+    text = "A Short Talk\n\n3 June 2024\n\nso today we cut an interview\nthe first thing i do is watch\n"
+    forced = read_text(text, fmt="caption-paste")
+    assert forced.fmt == "caption-paste" and forced.tokens[5].boundary == BARE  # (a cue's end ends its sentence)
+    sniffed = read_text(text)
+    assert sniffed.fmt == "plain" and sniffed.tokens[5].boundary != BARE
+    assert read_text(text, fmt="plain").fmt == "plain"

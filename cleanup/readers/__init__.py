@@ -52,7 +52,7 @@ def read_text(text: str, path: str = "<text>", encoding: str = "utf-8", fmt: str
     name = format_name(fmt, path) if fmt is not None else sniff(text)
     reader = _READERS.get(name)
     if reader is None:
-        doc = read_transcript(text, encoding)
+        doc = read_transcript(text, encoding, (name == "caption-paste") if forced else None)
         if not doc.tokens:
             raise CleanupError(path, "no transcript text: only a title or date line")
         return doc

@@ -46,7 +46,8 @@ def is_caption_paste(text: str) -> bool:
     return NBSP + " " in text or NBSP + NBSP in text
 
 
-def read_transcript(text: str, encoding: str = "utf-8") -> Document:
+def read_transcript(text: str, encoding: str = "utf-8", caption: bool | None = None) -> Document:
+    """A caption paste or plain text; ``caption`` says which (``--from``), else its NBSPs tell."""
     lines = _lines(text)
     title = date = None
     body_from = 0
@@ -64,7 +65,8 @@ def read_transcript(text: str, encoding: str = "utf-8") -> Document:
     elif at(0) and not at(1) and len(at(0)) <= 120 and not re.search(r"[.?!,;:]$", at(0)) and len(lines) > 2:
         title, body_from = at(0), 2
 
-    caption = is_caption_paste(text)
+    if caption is None:
+        caption = is_caption_paste(text)
     tokens: list[Token] = []
     words: list[Span] = []
     cue = -1

@@ -262,10 +262,10 @@ def test_decisions_made_for_another_transcript_are_refused(tmp_path: Path, capsy
 
 
 def test_resolve_a_doubt_in_the_title_changes_the_title() -> None:
-    text = caption("we cook the rice and then we wait", title="Hwo to Cook Rice Perfectley")
+    text = caption("we cook the rice and then we wait", title="hwo to Cook Rice Perfectley")
     flags = {f.text: f for f in run_clean(text).flags}
-    out = with_decisions(text, resolve(flags["Hwo"], "How"), resolve(flags["Perfectley"], "Perfectly"))
+    out = with_decisions(text, resolve(flags["hwo"], "How"), resolve(flags["Perfectley"], "Perfectly"))
     assert out.doc.title == "How to Cook Rice Perfectly"
-    assert [(c.before, c.after) for c in out.changes if c.kind == "review"] == [("Hwo", "How"), ("Perfectley", "Perfectly")]
-    assert not {"Hwo", "Perfectley"} & {f.text for f in out.flags}
+    assert [(c.before, c.after) for c in out.changes if c.kind == "review"] == [("hwo", "How"), ("Perfectley", "Perfectly")]
+    assert not {"hwo", "Perfectley"} & {f.text for f in out.flags}
     assert prose(out.doc) == prose(run_clean(text).doc)  # (the text itself as before)

@@ -488,6 +488,7 @@ def test_text_written_in_capitals_is_judged_as_the_words_it_stands_for() -> None
     text = "WE SIT IN THE GARDON AND LAY IN THE PARK WITH KOWALSKI"
     assert cleaned(text) == "WE SIT IN THE GARDEN AND LAY IN THE PARK WITH KOWALSKI."
     assert "KOWALSKI" not in flagged(text)  # (in capitals a name looks like any word: near none, left alone)
+    assert cleaned("POLICE SAY THEY DONT KNOW AND IVE NEVER SEEN IT") == "POLICE SAY THEY DON'T KNOW AND I'VE NEVER SEEN IT."
     # a few capitals in ordinary text are acronyms, as before
     assert cleaned("the GARDON team met at NASA today") == "The GARDON team met at NASA today."
 
@@ -500,3 +501,8 @@ def test_a_slip_in_the_title_is_flagged_and_the_title_kept() -> None:
     start, end = doubts["Perfectley"].span
     assert result.doc.source[start:end] == "Perfectley"
     assert "Kubernetes" not in doubts and "Cooking" not in doubts  # (a name, and a word)
+    # a capitalised word near several words is a name as often as a slip; in lower case it is a doubt
+    assert not run_clean(caption("we wait", title="In the Blink of an Eye by Walter Murch")).flags
+    assert [f.suggestions[:2] for f in run_clean(caption("we wait", title="hwo to cook rice")).flags] == [("who", "how")]
+    # a title written in capitals is judged as the words it stands for
+    assert [f.suggestions for f in run_clean(caption("we wait", title="THE EDITTING ROOM")).flags] == [("EDITING",)]

@@ -331,3 +331,11 @@ def test_days_months_and_holidays_take_their_capital() -> None:
     out = prose(run_clean(caption("see you on monday or in june|not in may", "we ran `friday` at christmas")).doc)
     assert "on Monday or in June" in out and "not in may" in out  # ("may" is a word as well)
     assert "`friday`" in out and "at Christmas" in out  # (code keeps its case)
+
+
+def test_in_text_written_in_capitals_a_is_no_article_before_an_acronym() -> None:
+    from cleanup.engines.harper import HarperEngine
+
+    result = run_clean(caption("A SPOKESMAN SAID A SPECIALIST TEAM IS ON SITE"), engine=HarperEngine())
+    assert not [f for f in result.flags if f.kind == "grammar"]
+    assert "A SPOKESMAN SAID A SPECIALIST TEAM" in prose(result.doc)

@@ -172,6 +172,28 @@ def quoted_mask(tokens: Sequence[Token]) -> list[bool]:
     return out
 
 
+IN_CAPITALS_MIN_WORDS = 4
+"""A run of at least this many words in capitals (two letters or more; a one-letter word such as
+"A" or "I" may stand between them), at least half of them dictionary words, is text written in
+capitals (caption files often are), not a row of acronyms."""
+
+
+def in_capitals(cores: Sequence[str], is_word: Callable[[str], bool]) -> set[int]:
+    """The indices of the words of ``cores`` that stand in text written in capitals (see
+    ``IN_CAPITALS_MIN_WORDS``): there a word in capitals is no acronym for being one."""
+    found: set[int] = set()
+    run: list[int] = []
+    for i, c in enumerate([*cores, ""]):
+        if c.replace("'", "").isalpha() and c.isupper():
+            run.append(i)
+            continue
+        words = [cores[j] for j in run if len(cores[j]) >= 2]
+        if len(words) >= IN_CAPITALS_MIN_WORDS and 2 * sum(map(is_word, words)) >= len(words):
+            found.update(run)
+        run = []
+    return found
+
+
 def code_mask(tokens: Sequence[Token]) -> list[bool]:
     """For each token, whether it stands inside backticks (`` `ulabel` ``, `` `from x import y` ``):
     code or a command quoted in the text, never English to correct. Only a span that closes

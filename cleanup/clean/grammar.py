@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
-from cleanup.clean.base import Context, StageResult, change_for, delete_tokens
+from cleanup.clean.base import Context, StageResult, change_for, delete_tokens, in_capitals
 from cleanup.clean.lexicon import get_context_model, get_lexicon
 from cleanup.clean.spacing import quote_style, to_curly, to_straight
 from cleanup.engines import Issue
@@ -69,6 +69,11 @@ NEVER_AFTER_POSSESSIVE_ITS = frozenset(
     actually probably definitely certainly clearly obviously basically simply almost too there here""".split()
 )
 LEGITIMATE_REPEATS = {"had", "that", "is", "do", "bye", "very", "so", "no", "yeah", "ha", "well", "really"}
+
+
+CASE_RULES = frozenset({"AnA", "OrthographicConsistency", "UseTitleCase"})
+"""Harper's rules that read capitals as a word's spelling ("an" before an acronym said letter by
+letter, a name's own capitals): wrong in text written in capitals throughout, and skipped there."""
 
 
 def _render(tokens: list[Token]) -> tuple[str, list[int]]:
@@ -145,15 +150,19 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
     if engine is None:
         return doc.with_tokens(tokens), changes, flags
     quotes = QuoteCount(tokens)
+    lex = get_lexicon()
     for _ in range(len(tokens) + 1):  # each round that changes something removes or fixes a word
         applied_before = len(changes)
         flags = []
         text, starts = _render(tokens)
         deletions: set[int] = set()
+        capitals = in_capitals([t.core for t in tokens], lex.in_dictionary)
         for issue in engine.check(text):
             if _cuts_a_word(issue.start, tokens, starts) or _cuts_a_word(issue.end, tokens, starts):
                 continue  # "the re-parcelization" read as "the re": the engine read another text
             idx = _tokens_of(issue, tokens, starts)
+            if issue.rule in CASE_RULES and any(k in capitals or k + 1 in capitals for k in idx):
+                continue  # ("A SPOKESMAN": no acronym read letter by letter, in text written in capitals)
             span = merge_spans([tokens[k] for k in idx]) if idx else _span_at(issue, tokens, starts)
             applied = False
             if issue.rule in engine.safe_rules and idx and issue.suggestions and not deletions & set(idx):

@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cleanup.clean.base import Context, StageResult, change_for, code_mask, first_alpha_index, quoted_mask, split_token
+from cleanup.clean.base import Context, StageResult, change_for, code_mask, first_alpha_index, in_capitals, quoted_mask, split_token
 from cleanup.clean.lexicon import PREFIXES, WORDISH, ContextModel, Lexicon, get_context_model, get_lexicon, typo_cost
 from cleanup.model import Change, Document, Flag, Token, core_span
 
@@ -619,7 +619,7 @@ def _apostrophe(doc_tokens: Sequence[Token]) -> str:
 
 
 def _contraction_case(core: str, fixed: str) -> str:
-    if fixed.startswith(("I'", "I\u2019")):
+    if fixed.startswith(("I'", "I\u2019")) and not (core.isupper() and len(core) > 1):
         return fixed
     return _match_case(core, fixed)
 
@@ -727,9 +727,6 @@ def _weak_word(lex: Lexicon, word: str, doc_words: frozenset[str]) -> bool:
     return False
 
 
-SHOUTED_MIN_WORDS = 4
-"""A run of at least this many words in capitals (of two letters or more, at least half of them in the
-dictionary) is text written in capitals: its words are judged as lower-case words."""
 CAP_MIN_ZIPF = 4.0
 """A capitalised non-word is taken for a misspelling only of a word (or name) at least this common..."""
 CAP_MAX_COST = 1.0
@@ -822,18 +819,9 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     for i in range(len(tokens)):
         sentence_of.append(sentence_of[-1] + (i in starts or tokens[i - 1].text.endswith((".", "!", "?"))) if i else 0)
 
-    # text written in capitals (caption files often are): inside a run of words in capitals, most of
-    # them English, a word in capitals is no acronym for that, and is judged as the lower-case word
-    # it stands for ("WE SIT IN THE GARDON")
-    shouted: set[int] = set()
-    run: list[int] = []
-    for i, c in enumerate([*cores, ""]):
-        if len(c) >= 2 and c.isalpha() and c.isupper():
-            run.append(i)
-            continue
-        if len(run) >= SHOUTED_MIN_WORDS and 2 * sum(lex.in_dictionary(cores[j]) for j in run) >= len(run):
-            shouted.update(run)
-        run = []
+    # text written in capitals (caption files often are): there a word in capitals is no acronym for
+    # that, and is judged as the lower-case word it stands for ("WE SIT IN THE GARDON")
+    shouted = in_capitals(cores, lex.in_dictionary)
 
     def slip_like(i: int, c: str) -> bool:
         """A non-word that may be a slip (a capitalised word inside a sentence, or an accented one,
@@ -1044,8 +1032,8 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             change(tok, "I", "the pronoun 'I' is always a capital", 0.95, "capitalisation")
             continue
         # 1. contractions without their apostrophe
-        if low in CONTRACTIONS and (core.islower() or core[1:].islower()):
-            if low in ("ive", "im") and core[0].isupper() and i not in starts and _beside_capital(i, cores, starts):
+        if low in CONTRACTIONS and (core.islower() or core[1:].islower() or i in shouted):
+            if low in ("ive", "im") and core[0].isupper() and i not in starts | shouted and _beside_capital(i, cores, starts):
                 emit([tok])  # "Jony Ive": a name
                 continue
             fixed = _contraction_case(core, CONTRACTIONS[low]).replace("'", apostrophe)
@@ -1056,7 +1044,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             else:
                 change(tok, fixed, reason, 0.95)
             continue
-        if low in AMBIGUOUS_CONTRACTIONS and (core.islower() or (i in starts and core[1:].islower())) and not quoted[i]:
+        if low in AMBIGUOUS_CONTRACTIONS and (core.islower() or (i in starts and core[1:].islower()) or i in shouted) and not quoted[i]:
             around = window(i)
             (_, before), (after, _) = around
             if low in ("cant", "wont") and before in _PERSONAL_SUBJECTS and after not in ("", "</s>", "to") and not machine:
@@ -1165,22 +1153,26 @@ _TITLE_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
 def _title_doubts(lex: Lexicon, doc: Document, doc_words: frozenset[str]) -> list[Flag]:
     """The title is the user's, kept as written; a word of it that is not a word and near one is
-    flagged: with its correction where the text would have made one, or with the words near it.
-    Judged strictly and without context, and a capital counts for nothing: titles capitalise their
-    words. A word near no word is a name, or the video's own, and is left alone."""
+    flagged, judged strictly and without context. Titles capitalise their words, so a capital is
+    no sign of a name there, but no sign of a slip either: a capitalised word (or one in a title
+    written in capitals) is flagged only with the correction the text would have made
+    (`Perfectley`, `BEGGINERS`), not with a list of words near a name (`Murch`: March, Much); a
+    word in lower case is flagged with the words near it too (`hwo`: who, how, two)."""
     at = doc.source.find(doc.title) if doc.title else -1
     if at < 0 or not doc.title:
         return []
+    words = [m for m in _TITLE_WORD.finditer(doc.title)]
+    shouted = sum(len(m.group()) > 1 for m in words) >= 2 and all(m.group().isupper() for m in words if len(m.group()) > 1)
     found = []
-    for m in _TITLE_WORD.finditer(doc.title):
+    for m in words:
         word = m.group()
         low = word.lower()
-        if len(word) < 3 or "'" in word or (word.isupper() and len(word) > 1 and not word.istitle()) or lex.is_word(low):
+        if len(word) < 3 or "'" in word or _has_accent(word) or lex.is_word(low):
             continue
-        if _has_accent(word) or any(ch.isupper() for ch in word[1:]):
-            continue
+        if any(ch.isupper() for ch in word[1:]) and not shouted:
+            continue  # (an acronym or a brand)
         verdict = judge(lex, low, doc_words, strict=True)
-        if verdict.fix is None and (verdict.confidence <= NAME_DOUBT or not verdict.suggestions):
+        if verdict.fix is None and (word[0].isupper() or verdict.confidence <= NAME_DOUBT or not verdict.suggestions):
             continue  # (a name, or a word of the video's own)
         offered = [verdict.fix] if verdict.fix is not None else [x for x in verdict.suggestions if " " not in x]
         span = (at + m.start(), at + m.end())

@@ -12,7 +12,8 @@ A rejected change is undone right after the stage that proposed it, every time i
 (the stages run up to three passes): the stage's output tokens that came from the change's span
 are replaced by the stage's input tokens there, which undoes an edit, a split, a join and a
 deletion alike. A resolved flag is applied after the pipeline as a change of kind ``review``.
-"accept" and "leave" change nothing. A decision that matches nothing, or that cannot be applied
+"accept" and "leave" change no word; a doubt left is settled (the editor looked at it) and drops
+out of the doubts to review, listed under the decisions applied. A decision that matches nothing, or that cannot be applied
 without losing a word, is listed in :attr:`Cleaned.unmatched`; applying decisions never raises.
 """
 
@@ -252,16 +253,18 @@ class Review:
         by_key = {flag_key(f): f for f in flags}
         todo: list[tuple[int, Decision]] = []
         seen: set[Key] = set()
+        left: set[Key] = set()  # doubts the editor looked at and left as they are: settled, no longer to review
         for k, d in enumerate(self.decisions.decisions):
             if d.about != "flag" or d.key not in by_key or d.key in seen:
                 continue
             seen.add(d.key)  # the first decision on a flag is the one that counts
             if d.decision == "leave":
                 self.applied.add(k)
+                left.add(d.key)
             else:
                 todo.append((k, d))
         if not todo:
-            return doc, changes, flags
+            return doc, changes, [f for f in flags if flag_key(f) not in left]
         # all at once, checked once; only when that fails, one by one, each checked
         new_doc, new_changes, gone, done = self._resolve_all(doc, changes, by_key, todo)
         if not self._conserves(new_doc, new_changes, REVIEW_STAGE):
@@ -273,7 +276,7 @@ class Review:
                     gone |= step[2]
                     done |= step[3]
         self.applied |= done
-        return new_doc, new_changes, [f for f in flags if flag_key(f) not in gone]
+        return new_doc, new_changes, [f for f in flags if flag_key(f) not in gone | left]
 
     @staticmethod
     def _resolve_all(

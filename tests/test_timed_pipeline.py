@@ -392,3 +392,14 @@ def test_a_cue_takes_its_source_and_confidence_from_its_first_and_last_words() -
     assert cues[0].start == 1000
     # a cue that ends on a word placed by interpolation is as sure as that word
     assert (cues[1].source, cues[1].confidence) == ("estimated", 0.3)
+
+
+def test_a_contraction_without_its_apostrophe_is_fixed_in_a_subtitle_file_too() -> None:
+    from cleanup.clean.base import Context
+    from cleanup.clean.pipeline import clean
+    from cleanup.readers import read_text
+
+    srt = "1\n00:00:01,000 --> 00:00:03,000\nI dont think we recieved it\n\n2\n00:00:03,500 --> 00:00:05,000\nbut im sure\n"
+    result = clean(read_text(srt, "t.srt"), Context())
+    assert [(c.before, c.after) for c in result.changes if c.kind == "spelling"] == [("dont", "don't")]
+    assert {f.text for f in result.flags} >= {"recieved", "im"}  # (a slip, a name? flagged only)

@@ -1038,7 +1038,8 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
                 continue
             fixed = _contraction_case(core, CONTRACTIONS[low]).replace("'", apostrophe)
             reason = "a contraction written without its apostrophe"
-            if machine or quoted[i]:
+            # (no name or recognised word is spelt "dont" or "couldnt": fixed in subtitle files too)
+            if (machine and low in ("ive", "im")) or quoted[i]:
                 flag(tok, tok.core, (fixed,), f"{MACHINE if machine else 'inside a quotation or citation'}: {reason}", 0.8)
                 emit([tok])
             else:

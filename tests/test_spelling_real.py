@@ -506,3 +506,10 @@ def test_a_slip_in_the_title_is_flagged_and_the_title_kept() -> None:
     assert [f.suggestions[:2] for f in run_clean(caption("we wait", title="hwo to cook rice")).flags] == [("who", "how")]
     # a title written in capitals is judged as the words it stands for
     assert [f.suggestions for f in run_clean(caption("we wait", title="THE EDITTING ROOM")).flags] == [("EDITING",)]
+
+
+def test_a_capitalised_slip_no_one_writes_used_twice_is_flagged_with_the_word() -> None:
+    doubts = flagged("there were some Royl Enfield bikes and then a Royl Enfield came first")
+    assert doubts["Royl"][:1] == ("Royal",)
+    # a name the text uses more often is its own
+    assert "Royl" not in flagged("a Royl Enfield, a Royl Enfield and a Royl Enfield came")

@@ -734,9 +734,11 @@ CAP_MAX_COST = 1.0
 CAP_MAX_OWN_ZIPF = 2.0
 """... when the word itself is rare in English (``Shitong``, ``Barham`` are names someone has)."""
 CAP_UNSEEN_ZIPF = 2.0
+CAP_UNSEEN_USES = 2
 """A capitalised word inside a sentence that no dictionary knows, rarer than this itself (wordfreq),
-used once, and one slip from a word or name is flagged with it (never changed): ``Napolean``,
-``Antoinete``.
+used at most twice, and one slip from a word or name is flagged with it (never changed): ``Napolean``,
+``Antoinete``, ``Royl Enfield`` twice (real_typos: right first +4 at twice, two more doubts on
+clean prose, ``Embro``; a name the text uses more is its own).
 At a sentence start, one at least this common with no sure correction is a name people write
 (``Arteta was furious``): not flagged."""
 REPEATED_TERM = 3
@@ -973,7 +975,13 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
 
             if name_like or to_name or (verdict.fix is not None and (best is None or best.cost > CAP_MAX_COST)):
                 if not plausible or best is None:
-                    if name_like and best is not None and best.cost <= CAP_MAX_COST and lex.zipf(low) < CAP_UNSEEN_ZIPF and seen[low] <= 1:
+                    if (
+                        name_like
+                        and best is not None
+                        and best.cost <= CAP_MAX_COST
+                        and lex.zipf(low) < CAP_UNSEEN_ZIPF
+                        and seen[low] <= CAP_UNSEEN_USES
+                    ):
                         return name_or_slip(best, 0.3)  # a name no one writes, one slip from one people do ("Napolean")
                     return (
                         None

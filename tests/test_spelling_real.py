@@ -234,8 +234,9 @@ def test_capitalised_words_codespell_names_and_names_people_write() -> None:
     assert cleaned("the army of Napolean crossed the Alps") == "The army of Napolean crossed the Alps."
     assert flagged("the army of Napolean crossed the Alps")["Napolean"][0] == "Napoleon"
     assert flagged("even Marie Antoinete's trial was theatre")["Antoinete's"][0] == "Antoinette's"
-    # ... unless the text uses it more than once: then it is the text's own name
-    assert "Martov" not in flagged("then Martov spoke and later Martov left")
+    # ... unless the text uses it more than twice: then it is the text's own name (twice is still a
+    # doubt: "Royl Enfield" twice is Royal, and a name used twice costs a flag, see CAP_UNSEEN_USES)
+    assert "Martov" not in flagged("then Martov spoke, later Martov left and Martov came back")
 
 
 def test_an_irregular_verb_given_the_regular_ending_takes_its_irregular_form() -> None:

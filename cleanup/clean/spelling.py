@@ -738,7 +738,8 @@ CAP_UNSEEN_USES = 2
 """A capitalised word inside a sentence that no dictionary knows, rarer than this itself (wordfreq),
 used at most twice, and one slip from a word or name is flagged with it (never changed): ``Napolean``,
 ``Antoinete``, ``Royl Enfield`` twice (real_typos: right first +4 at twice, two more doubts on
-clean prose, ``Embro``; a name the text uses more is its own).
+clean prose, ``Embro``, and a rare real name used twice, ``Martov``, is a doubt; a name the
+text uses more is its own).
 At a sentence start, one at least this common with no sure correction is a name people write
 (``Arteta was furious``): not flagged."""
 REPEATED_TERM = 3

@@ -514,3 +514,11 @@ def test_a_capitalised_slip_no_one_writes_used_twice_is_flagged_with_the_word() 
     assert doubts["Royl"][:1] == ("Royal",)
     # a name the text uses more often is its own
     assert "Royl" not in flagged("a Royl Enfield, a Royl Enfield and a Royl Enfield came")
+
+
+def test_an_international_word_english_hardly_writes_is_a_loanword_a_german_one_a_slip() -> None:
+    lex = get_lexicon()
+    assert lex.is_loanword("tomate")  # (Spanish, French, German; English 1.65)
+    assert not lex.is_loanword("turm") and not lex.is_loanword("hause")  # (German alone)
+    assert "sauce tomate" in cleaned("the fifth is sauce tomate which is basically tomatoes")
+    assert flagged("the fifth is sauce tomate which is basically tomatoes")["tomate"][:1] == ("tomato",)

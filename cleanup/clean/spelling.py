@@ -1004,8 +1004,17 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             if not alone:
                 crowded.add(i)
             verdict = judge(lex, low, doc_words, core in weak, win, cm, a, names, alone)
-            if shout and verdict.fix is None and verdict.confidence <= NAME_DOUBT:
-                return None  # (in capitals a name looks like any word: one that is near no word is left alone)
+            if shout and verdict.fix is None and not a.known:
+                # in capitals a name looks like any word: a doubt only where a capitalised word
+                # would be one, one slip from a far commoner word and itself rare (not KEIR, SUNAK)
+                best = a.ranked[0] if a.ranked else None
+                if not (
+                    best is not None
+                    and best.cost <= CAP_MAX_COST
+                    and lex.zipf(best.text) >= CAP_MIN_ZIPF
+                    and lex.zipf(low) <= CAP_MAX_OWN_ZIPF
+                ):
+                    return None
         if verdict.fix is not None and not a.known and lex.is_loanword(low):
             verdict = Verdict(None, verdict.suggestions, "not English, but common in another language: a loanword?", 0.2)
         if verdict.fix is not None and not a.known and lex.zipf(low) > 0 and _foreign_ending(low, verdict.fix):

@@ -419,7 +419,8 @@ def _resolve_title(doc: Document, flag: Flag, replacement: str) -> tuple[Documen
     replacements, so the word is found as the same occurrence of its text as in the input's title."""
     lo, hi = flag.span
     line_start = doc.source.rfind("\n", 0, lo) + 1
-    if not doc.title or doc.source[lo:hi] != flag.text or any(t.src and t.src[0][0] < lo for t in doc.tokens[:1]):
+    first = doc.tokens[0].src[0][0] if doc.tokens and doc.tokens[0].src else len(doc.source)
+    if not doc.title or doc.source[lo:hi] != flag.text or first < lo:
         return None  # (the title comes before the text's first word)
     pattern = re.compile(rf"(?<!\w){re.escape(flag.text)}(?!\w)")
     nth = len(pattern.findall(doc.source[line_start:lo]))

@@ -245,13 +245,15 @@ class Lexicon:
 
     def is_loanword(self, word: str) -> bool:
         """Common in another major European language and used in English text: not a typo."""
-        en = self.zipf(word.lower())
         low = word.lower()
+        en = self.zipf(low)
+        if en < INTERNATIONAL_EN_ZIPF:
+            return False  # (most non-words: not looked up abroad at all)
         abroad = [self._zipf_abroad(low, lang) for lang in _FOREIGN_LANGS]
         if en >= LOANWORD_EN_ZIPF:
             return any(z >= LOANWORD_ZIPF and z >= en + 1.5 for z in abroad)
         # an international word: common in one language and written in another too ("sauce tomate")
-        return en >= INTERNATIONAL_EN_ZIPF and max(abroad) >= LOANWORD_ZIPF and sum(z >= ABROAD_MIN_ZIPF for z in abroad) >= 2
+        return max(abroad) >= LOANWORD_ZIPF and sum(z >= ABROAD_MIN_ZIPF for z in abroad) >= 2
 
     def _zipf_abroad(self, word: str, lang: str) -> float:
         """``zipf(word, lang)`` when it can reach ``ABROAD_MIN_ZIPF``; 0.0 when it cannot: when one of

@@ -327,6 +327,12 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
         inside[tok.core].discard(i)
         inside[tokens[i].core].add(i)
 
+    def raised(i: int, tok: Token, k: int, reason: str) -> None:
+        """Token ``i`` with a capital at its first letter (``k``), and the change that says why."""
+        new = tok.text[:k] + tok.text[k].upper() + tok.text[k + 1 :]
+        changes.append(change_for(tok, "capitalisation", new, reason, STAGE))
+        tokens[i] = replace(tok, text=new)
+
     for i, tok in enumerate(tokens):
         core = tok.core
         k = first_alpha_index(tok.text)
@@ -335,9 +341,7 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
         if i in starts:
             # (`code` keeps its case, and so does "19th")
             if tok.text[k].islower() and not any(ch.isupper() for ch in core[1:]) and not any(ch in "`0123456789" for ch in tok.text[:k]):
-                new = tok.text[:k] + tok.text[k].upper() + tok.text[k + 1 :]
-                changes.append(change_for(tok, "capitalisation", new, "a sentence starts with a capital", STAGE))
-                tokens[i] = replace(tok, text=new)
+                raised(i, tok, k, "a sentence starts with a capital")
             continue
         if (
             i > 0
@@ -349,14 +353,10 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
             and core not in CONTINUATION_WORDS
         ):
             # "Dr. smith": the word after a person's title is the person's name
-            new = tok.text[0].upper() + tok.text[1:]
-            changes.append(change_for(tok, "capitalisation", new, f"a name after '{tokens[i - 1].text}' takes a capital", STAGE))
-            tokens[i] = replace(tok, text=new)
+            raised(i, tok, k, f"a name after '{tokens[i - 1].text}' takes a capital")
             continue
         if k == 0 and core in ALWAYS_CAPITALISED and tok.text.startswith(core) and core not in ctx.protected and not code[i]:
-            new = tok.text[0].upper() + tok.text[1:]
-            changes.append(change_for(tok, "capitalisation", new, f"'{core.capitalize()}' is always written with a capital", STAGE))
-            tokens[i] = replace(tok, text=new)
+            raised(i, tok, k, f"'{core.capitalize()}' is always written with a capital")
             continue
         prev = tokens[i - 1]
         after_break = prev.text.rstrip(_CLOSERS).endswith((":", ";")) or _opens_quote(tok) or prev.text.endswith("\u2014")

@@ -948,13 +948,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             # (codespell's common misspellings hold at a sentence start too: "Recieve the parcel")
             verdict = judge(lex, low, doc_words, not a.known or name_like, win, cm, a)
             best = a.ranked[0] if a.ranked else None
-            plausible = (
-                best is not None
-                and best.cost <= CAP_MAX_COST
-                and lex.zipf(best.text) >= CAP_MIN_ZIPF
-                and lex.zipf(low) <= CAP_MAX_OWN_ZIPF
-                and mid_caps[core] <= 1
-            )
+            plausible = _slip_of_a_commoner_word(lex, low, best) and mid_caps[core] <= 1
             # (at a sentence start too, a word whose correction would be a name is likely a name
             # itself: "Alisson was brilliant" is the goalkeeper, not Alison)
             to_name = verdict.fix is not None and verdict.fix.lower() in names
@@ -1007,13 +1001,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             if shout and verdict.fix is None and not a.known:
                 # in capitals a name looks like any word: a doubt only where a capitalised word
                 # would be one, one slip from a far commoner word and itself rare (not KEIR, SUNAK)
-                best = a.ranked[0] if a.ranked else None
-                if not (
-                    best is not None
-                    and best.cost <= CAP_MAX_COST
-                    and lex.zipf(best.text) >= CAP_MIN_ZIPF
-                    and lex.zipf(low) <= CAP_MAX_OWN_ZIPF
-                ):
+                if not _slip_of_a_commoner_word(lex, low, a.ranked[0] if a.ranked else None):
                     return None
         if verdict.fix is not None and not a.known and lex.is_loanword(low):
             verdict = Verdict(None, verdict.suggestions, "not English, but common in another language: a loanword?", 0.2)
@@ -1238,6 +1226,13 @@ def _apostrophe_slip(lex: Lexicon, core: str) -> tuple[str, str] | None:
         if lex.in_dictionary(bare) and lex.zipf(bare) >= 4.0 and not low.startswith(("o'", "d'", "l'")):
             return _match_case(core, bare), "an apostrophe inside a word that has none"
     return None
+
+
+def _slip_of_a_commoner_word(lex: Lexicon, word: str, best: Candidate | None) -> bool:
+    """Whether a word a capital may hide (a name's or a shouted one) is plausibly a slip: its best
+    correction is at most ``CAP_MAX_COST`` away and common (``CAP_MIN_ZIPF``), the word itself rare
+    (``CAP_MAX_OWN_ZIPF``)."""
+    return best is not None and best.cost <= CAP_MAX_COST and lex.zipf(best.text) >= CAP_MIN_ZIPF and lex.zipf(word) <= CAP_MAX_OWN_ZIPF
 
 
 def _beside_capital(i: int, cores: Sequence[str], starts: set[int]) -> bool:

@@ -525,3 +525,11 @@ def test_an_international_word_english_hardly_writes_is_a_loanword_a_german_one_
     assert not lex.is_loanword("turm") and not lex.is_loanword("hause")  # (German alone)
     assert "sauce tomate" in cleaned("the fifth is sauce tomate which is basically tomatoes")
     assert flagged("the fifth is sauce tomate which is basically tomatoes")["tomate"][:1] == ("tomato",)
+
+
+def test_a_misspelt_word_beside_an_acronym_in_a_compound_is_judged() -> None:
+    # an acronym's part is not ours to judge; its lower-case partner is a word like any other
+    out = cleaned("we use the same approach as with the CW-classifers and the COVID-vacine trials")
+    assert "CW-classifiers" in out and "COVID-vaccine" in out, out
+    out = cleaned("the BBC-based team and the NASA-JPL lab and the iPhone-like form")
+    assert "BBC-based" in out and "NASA-JPL" in out and "iPhone-like" in out, out

@@ -566,10 +566,14 @@ def _fix_compound(lex: Lexicon, core: str, doc_words: frozenset[str]) -> Verdict
     """A hyphenated compound with exactly one misspelt part: fixed when its part is confidently
     fixed, else the compound with each suggestion for that part (``new-fasion``: new-fashion)."""
     parts = core.split("-")
-    bad = [k for k, p in enumerate(parts) if p and not (p.lower() in PREFIXES or lex.is_word(p))]
+    # (a part in capitals is an acronym, as a word in capitals is: not ours to judge)
+    bad = [k for k, p in enumerate(parts) if p and not (p.lower() in PREFIXES or lex.is_word(p) or (p.isupper() and len(p) > 1))]
     if len(bad) != 1 or not parts[bad[0]].islower():
         return None
     verdict = judge(lex, parts[bad[0]], doc_words, strict=True)  # "de-facto" is not "de-fact"
+    if not verdict.suggestions and verdict.fix is None:
+        # (codespell's corrections, not applied in a compound, are still the likeliest: "CW-classifers")
+        verdict = Verdict(None, tuple(o.lower() for o in lex.known_misspelling(parts[bad[0]])), verdict.reason, verdict.confidence)
 
     def whole(part: str) -> str:
         return "-".join([*parts[: bad[0]], part, *parts[bad[0] + 1 :]])
@@ -913,6 +917,11 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             return None  # "divorcé", "purée", "shōyu": another language's spelling, not an English slip
         shout = i in shouted
         if (core.isupper() or any(ch.isupper() for ch in core[1:])) and not shout:
+            if "-" in core and not quoted[i] and not core.isupper():
+                # (an acronym's lower-case partner is a word: "CW-classifers", classifiers)
+                if core not in compounds:
+                    compounds[core] = _fix_compound(lex, core, doc_words)
+                return compounds[core]
             return None  # an acronym or a brand: not ours to judge
         if shout:
             core = low  # (and its correction written in capitals again, as the stem it replaces)

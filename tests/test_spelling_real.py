@@ -533,3 +533,9 @@ def test_a_misspelt_word_beside_an_acronym_in_a_compound_is_judged() -> None:
     assert "CW-classifiers" in out and "COVID-vaccine" in out, out
     out = cleaned("the BBC-based team and the NASA-JPL lab and the iPhone-like form")
     assert "BBC-based" in out and "NASA-JPL" in out and "iPhone-like" in out, out
+
+
+def test_a_stray_apostrophe_inside_a_quotation_is_flagged_with_the_word_not_changed() -> None:
+    text = 'the lady said "Oh wha\'t is that noise" and went home'
+    assert cleaned(text).count("wha't") == 1  # (a quotation is the speaker's words: kept)
+    assert flagged(text)["wha't"] == ("what",)

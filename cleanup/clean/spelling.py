@@ -1079,12 +1079,12 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             emit([tok])
             continue
         # 1b. a misplaced or stray apostrophe: "does'nt", "were'nt", "wha't", "mean't"
-        if "'" in core and not quoted[i] and (core[:1].islower() or i in starts):
+        if "'" in core and (core[:1].islower() or i in starts):
             fixed_apos = _apostrophe_slip(lex, core)
             if fixed_apos is not None:
                 fixed = fixed_apos[0].replace("'", apostrophe)
-                if machine:
-                    flag(tok, tok.core, (fixed,), f"{MACHINE}: {fixed_apos[1]}", 0.6)
+                if machine or quoted[i]:
+                    flag(tok, tok.core, (fixed,), f"{MACHINE if machine else 'inside a quotation or citation'}: {fixed_apos[1]}", 0.6)
                     emit([tok])
                 else:
                     change(tok, fixed, fixed_apos[1], 0.85)

@@ -15,12 +15,14 @@ out: $(STAMP) audio-debs
 	$(VENV)/bin/cleanup run seeds --out out
 
 # --audio needs ffmpeg (decoding) and espeak-ng (pronunciations), and spelling reads non-words aloud with
-# espeak-ng (misspellings written as they sound): Debian packages, installed when missing
+# espeak-ng (misspellings written as they sound) and reads SCOWL's large word lists (wbritish-large,
+# wamerican-large: which words English writes in lower case): Debian packages, installed when missing
+DICTS = /usr/share/dict/british-english-large /usr/share/dict/american-english-large
 audio-debs:
-	@if ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null; then \
+	@if ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null || ! ls $(DICTS) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg espeak-ng >/dev/null; \
-	  else echo "ffmpeg/espeak-ng missing (cleanup run --audio needs them, spelling uses espeak-ng): sudo apt-get install ffmpeg espeak-ng"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg espeak-ng wbritish-large wamerican-large >/dev/null; \
+	  else echo "ffmpeg/espeak-ng/word lists missing (cleanup run --audio needs them, spelling uses espeak-ng and the lists): sudo apt-get install ffmpeg espeak-ng wbritish-large wamerican-large"; fi; \
 	fi
 
 lint: $(STAMP)
@@ -30,12 +32,12 @@ lint: $(STAMP)
 
 # Debian packages, installed when missing: ffmpeg and Chromium read the subtitles back in the
 # tests; ffmpeg decodes narrations and espeak-ng gives the aligner pronunciations (and speaks the
-# tests' narrations)
+# tests' narrations); the word lists are spelling's (see audio-debs)
 players:
-	@if ! command -v ffmpeg >/dev/null || ! command -v chromium >/dev/null || ! command -v espeak-ng >/dev/null; then \
+	@if ! command -v ffmpeg >/dev/null || ! command -v chromium >/dev/null || ! command -v espeak-ng >/dev/null || ! ls $(DICTS) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg chromium espeak-ng >/dev/null; \
-	  else echo "ffmpeg/chromium/espeak-ng missing: sudo apt-get install ffmpeg chromium espeak-ng (their tests are skipped)"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg chromium espeak-ng wbritish-large wamerican-large >/dev/null; \
+	  else echo "ffmpeg/chromium/espeak-ng/word lists missing: sudo apt-get install ffmpeg chromium espeak-ng wbritish-large wamerican-large (their tests are skipped)"; fi; \
 	fi
 
 test: lint players

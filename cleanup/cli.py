@@ -332,6 +332,10 @@ def run(
 
     if not espeak_available() and cluster is None:
         _err("espeak-ng is missing: spelling will not hear misspellings written as they sound (sudo apt-get install espeak-ng)")
+    from cleanup.clean.lexicon import SCOWL_LISTS
+
+    if not any(os.path.exists(p) for p in SCOWL_LISTS) and cluster is None:
+        _err("SCOWL's large word lists are missing: a noun a product shares is taken for a name (sudo apt-get install wbritish-large)")
     try:
         code = _run_jobs(jobs, options, debug, cores() if jobs_n is None else jobs_n, cluster)
     finally:

@@ -21,6 +21,7 @@ import functools
 import importlib.resources
 import itertools
 import math
+import os
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -51,6 +52,8 @@ _CONTRACTION_BASES = {
 }  # fmt: skip
 _CONTRACTION_TAILS = ("'s", "'t", "'re", "'ve", "'ll", "'d", "'m", "'")
 _VOWELS = set("aeiouy")
+SCOWL_LISTS = ("/usr/share/dict/british-english-large", "/usr/share/dict/american-english-large")
+"""SCOWL's large word lists, from Debian's ``wbritish-large`` and ``wamerican-large`` (see ``Lexicon.common_nouns``)."""
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 JOIN_MIN_ZIPF = 3.0
 """A closed compound suggested for two words must be at least this common (once a million words)."""
@@ -115,6 +118,7 @@ class Lexicon:
         self._bigram_total = 1
         self._common_abroad: dict[str, dict[str, float]] | None = None
         self._american: frozenset[str] | None = None
+        self._common_nouns: frozenset[str] | None = None
         self._sound_index: dict[str, tuple[str, ...]] | None = None
         self._heard: dict[str, str] = {}
 
@@ -302,6 +306,17 @@ class Lexicon:
         }
         return frozenset(self.harper_known(words))
 
+    def common_nouns(self) -> frozenset[str]:
+        """The lower-case words of SCOWL's large English lists (Debian's ``wbritish-large`` and
+        ``wamerican-large``), which keep a word's case as English writes it: ``redshift`` is a
+        common noun there, ``Redshift`` a product too, ``fred`` no word at all. Empty when neither
+        package is installed."""
+        if self._common_nouns is None:
+            paths = [p for p in SCOWL_LISTS if os.path.exists(p)]
+            key = tuple(f"{p} {os.path.getsize(p)} {int(os.path.getmtime(p))}" for p in paths)
+            self._common_nouns = cached("scowl-lower", key, lambda: _read_lower_case(paths), lambda v: isinstance(v, frozenset))
+        return self._common_nouns
+
     def bigram_zipf(self, first: str, second: str) -> float:
         """How common a two-word sequence is, on wordfreq's Zipf scale (log10 per billion), from
         SymSpell's list of the 242,342 commonest English bigrams (loaded once, on first use);
@@ -409,6 +424,14 @@ def _read_codespell() -> dict[str, tuple[str, ...]]:
             if options:
                 table[wrong] = options
     return table
+
+
+def _read_lower_case(paths: list[str]) -> frozenset[str]:
+    words: set[str] = set()
+    for path in paths:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            words.update(w for w in (line.strip() for line in fh) if w.isalpha() and w.islower() and w.isascii())
+    return frozenset(words)
 
 
 def _read_bigrams() -> dict[str, int]:

@@ -816,9 +816,10 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
     # candidates that are names (Harper knows them only with a capital): never a lower-case word's fix
     pool = {c.text for w in unknown | weak if w.isalpha() for c in analysis(w.lower()).ranked[:CONTEXT_CANDIDATES] if " " not in c.text}
     capitalised_known = {c.lower() for c in lex.harper_known({c.capitalize() for c in pool})}
-    # (unless the text itself writes one in lower case: "the redshift of stars" is a common noun here)
+    # (unless the text itself writes one in lower case, or SCOWL's large lists do: "the redshift of
+    # stars" is a common noun, and Redshift a product too)
     lower_case = {c for c in cores if c.islower()}
-    names = frozenset(capitalised_known - lex.harper_known(capitalised_known) - lower_case)
+    names = frozenset(capitalised_known - lex.harper_known(capitalised_known) - lower_case - lex.common_nouns())
     foreign: dict[int, bool] = {}
     # how many non-words each sentence holds (see CLEAN_MARGIN); a full stop ends one here even where
     # the next word has no capital ("tickets are seen. that's why")

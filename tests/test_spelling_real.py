@@ -551,3 +551,9 @@ def test_a_stray_apostrophe_inside_a_quotation_is_flagged_with_the_word_not_chan
     text = 'the lady said "Oh wha\'t is that noise" and went home'
     assert cleaned(text).count("wha't") == 1  # (a quotation is the speaker's words: kept)
     assert flagged(text)["wha't"] == ("what",)
+
+
+def test_a_misspelt_possessive_is_never_offered_as_a_plural_with_s() -> None:
+    # "students's" is no English: a plural takes the apostrophe alone, after the singulars
+    offered = flagged("ironically, the studens's ideas have many advantages")["studens's"]
+    assert offered[0] == "student's" and "students'" in offered and not any(o.endswith("s's") for o in offered), offered

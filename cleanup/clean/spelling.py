@@ -1120,7 +1120,11 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
                 reason = f"{MACHINE if machine else 'inside a quotation or citation'}: {reason}"
             elif not quoted[i] and not machine and not suffix and verdict.suggestions:
                 undecided.append((len(out), len(flags), i, stem, verdict))
-            flag(tok, tok.core, tuple(_match_case(stem, s) + suffix for s in verdict.suggestions), reason, verdict.confidence)
+            offered = verdict.suggestions
+            if suffix == "'s":  # ("the studens's ideas": student's; a plural takes the apostrophe alone, after the singulars)
+                plural = [o for o in offered if _regular_plural(lex, o)]
+                offered = tuple([o for o in offered if o not in plural] + plural)
+            flag(tok, tok.core, tuple(_possessive(lex, _match_case(stem, s), suffix) for s in offered), reason, verdict.confidence)
             emit([tok])
             continue
         fixed = _match_case(stem, verdict.fix)
@@ -1133,7 +1137,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
             fixed_as.setdefault(stem.lower(), set()).add(verdict.fix)
         if slip_like(i, stem):
             corrected[sentence_of[i]] += 1
-        change(tok, (fixed + suffix).replace("'", apostrophe) if suffix else fixed, verdict.reason, verdict.confidence, kind)
+        change(tok, _possessive(lex, fixed, suffix).replace("'", apostrophe) if suffix else fixed, verdict.reason, verdict.confidence, kind)
     # One misspelling, one correction: where the same slip was corrected with confidence elsewhere in
     # the text, an occurrence left undecided takes the same correction, unless its own context
     # rules that out ("phenomenona first ... this phenomenona would": the second is clear).
@@ -1163,6 +1167,20 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
         flags = [f for k, f in enumerate(flags) if k not in dropped]
         changes.sort(key=lambda c: c.span)
     return doc.with_tokens(out), changes, [*_title_doubts(lex, doc, doc_words), *flags]
+
+
+def _regular_plural(lex: Lexicon, word: str) -> bool:
+    """Whether ``word`` is the regular plural of a dictionary word (``students``; not ``bus``)."""
+    w = word.lower()
+    return len(w) > 3 and w.endswith("s") and not w.endswith("ss") and lex.in_dictionary(w[:-1])
+
+
+def _possessive(lex: Lexicon, word: str, suffix: str) -> str:
+    """``word`` with the possessive ``suffix`` written after its stem: a regular plural takes the
+    apostrophe alone (``students'``, never "students's")."""
+    if suffix == "'s" and _regular_plural(lex, word):
+        return word + "'"
+    return word + suffix
 
 
 _TITLE_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")

@@ -97,6 +97,13 @@ def test_a_closed_quotation_still_protects_its_words() -> None:
 def test_non_words_that_pass_as_words_and_the_pronoun_i() -> None:
     assert cleaned("we waited untill the preassure dropped") == "We waited until the pressure dropped."
     assert cleaned("yesterday i went to the shop") == "Yesterday I went to the shop."
+    assert cleaned("yes i'm sure i've seen it and i'd go") == "Yes I'm sure I've seen it and I'd go."
+
+
+def test_the_pronoun_i_is_never_a_doubt_between_its_capital_and_lower_case() -> None:
+    # "i" twice, "I" once inside a sentence: the lower-case ones are fixed, the capital is no slip
+    run = run_clean(caption("then i said no and i went home but then I said yes"))
+    assert prose(run.doc).count(" I ") == 3 and not [f for f in run.flags if f.text in ("I", "i")], run.flags
 
 
 def test_a_capital_inside_a_word_mid_sentence_gives_the_lower_case_word() -> None:

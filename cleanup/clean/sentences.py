@@ -362,6 +362,8 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
         after_break = prev.text.rstrip(_CLOSERS).endswith((":", ";")) or _opens_quote(tok) or prev.text.endswith("\u2014")
         if not core[0].isupper() or core[1:] != core[1:].lower() or after_break:
             continue
+        if core == "I" or core.startswith(("I'", "I\u2019")):
+            continue  # the pronoun: its capital is never the slip ("then i said ... then I said")
         nxt_ok = i + 1 >= n or _starts_lower(tokens[i + 1]) or not tokens[i + 1].core
         prev_ok = (i - 1) in starts or _starts_lower(prev)
         if core.lower() in NEVER_CAPITALISED_MIDSENTENCE and nxt_ok and prev_ok:

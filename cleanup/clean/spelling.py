@@ -1047,6 +1047,9 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
         if core == "i" and not machine and tok.text in ("i", "i,", "i;", "i:") and not quoted[i]:
             change(tok, "I", "the pronoun 'I' is always a capital", 0.95, "capitalisation")
             continue
+        if core[:2] in ("i'", "i\u2019") and core[2:] in ("m", "ve", "ll", "d") and not machine and not quoted[i]:
+            change(tok, "I" + core[1:], "the pronoun 'I' is always a capital", 0.95, "capitalisation")
+            continue
         # 1. contractions without their apostrophe
         if low in CONTRACTIONS and (core.islower() or core[1:].islower() or i in shouted):
             if low in ("ive", "im") and core[0].isupper() and i not in starts | shouted and _beside_capital(i, cores, starts):

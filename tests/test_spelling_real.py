@@ -564,3 +564,10 @@ def test_a_misspelt_possessive_is_never_offered_as_a_plural_with_s() -> None:
     # "students's" is no English: a plural takes the apostrophe alone, after the singulars
     offered = flagged("ironically, the studens's ideas have many advantages")["studens's"]
     assert offered[0] == "student's" and "students'" in offered and not any(o.endswith("s's") for o in offered), offered
+
+
+def test_a_fix_that_drops_the_last_letter_gives_way_to_its_inflection_that_keeps_it() -> None:
+    assert "is not perfectly organised" in cleaned("public transport is not perfecty organised")
+    assert "give them strong medicines" in cleaned("it is better to give them strong medicins")
+    # a short word's last letter is a slip as often as an ending
+    assert "cut down our father" in cleaned("we have cut down ous father like a tree")

@@ -525,6 +525,11 @@ def judge(
         if clear and glued_edge(lex, word, best.text):
             return Verdict(None, suggestions, f"a term built on '{best.text}'? (its other letters start or end no English word)", 0.3)
         common_name = best.text in names and lex.zipf(best.text) >= NAME_FIX_ZIPF  # ("in malysia there": Malaysia)
+        inflected = _kept_inflection(word, best, rescored)
+        if clear and inflected is not None and best.score - second >= max(MIN_MARGIN, needed):
+            reason = f"not a word; '{inflected.text}' keeps its ending (typing distance {inflected.cost:g}), where '{best.text}' drops it"
+            suggestions = tuple(dict.fromkeys([inflected.text, *suggestions]))[:4]
+            return Verdict(inflected.text, suggestions, reason, 0.7, (inflected.cost, round(fit(inflected.text), 2), 0.0))
         if clear and (best.text not in names or common_name) and best.score - second >= max(MIN_MARGIN, needed):
             where = " in its context" if fits.get(best.text) else ""
             fixed = best.text.capitalize() if common_name else best.text
@@ -547,6 +552,27 @@ def judge(
     ):
         return Verdict(split.text, suggestions, "two words run together", 0.85)
     return Verdict(None, suggestions, "not in the dictionary; no confident correction (a name or a rare word?)", NAME_DOUBT)
+
+
+INFLECTIONS = ("s", "es", "ly", "ed", "d")
+INFLECTION_COST = 0.3
+INFLECT_MIN_LENGTH = 6
+"""A fix that drops a word's last letter gives way to its own inflection that keeps it, as near in
+slips (within ``INFLECTION_COST``): ``not perfecty organised`` is perfectly, ``strong medicins``
+medicines, however much commoner the bare word (real_typos: +2 fixes, JFLEG 90.2% -> 90.7%). Not
+in a shorter word, whose last letter is a slip as often as an ending: ``ous father`` is our, the
+boat tipped ``overy`` over (each had become ours, overly)."""
+
+
+def _kept_inflection(word: str, best: Candidate, ranked: Sequence[Candidate]) -> Candidate | None:
+    """An inflection of ``best`` (see ``INFLECTIONS``) that keeps the word's last letter where
+    ``best`` drops it."""
+    if best.text.endswith(word[-1]) or " " in best.text or len(word) < INFLECT_MIN_LENGTH:
+        return None
+    for c in ranked[:CONTEXT_CANDIDATES]:
+        if c.text.endswith(word[-1]) and c.cost <= best.cost + INFLECTION_COST and any(c.text == best.text + e for e in INFLECTIONS):
+            return c
+    return None
 
 
 VOWELLESS_MAX_COST = 1.0

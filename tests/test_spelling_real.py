@@ -571,3 +571,5 @@ def test_a_fix_that_drops_the_last_letter_gives_way_to_its_inflection_that_keeps
     assert "give them strong medicines" in cleaned("it is better to give them strong medicins")
     # a short word's last letter is a slip as often as an ending
     assert "cut down our father" in cleaned("we have cut down ous father like a tree")
+    # among suggestions too: the inflection that keeps the last letter comes first
+    assert flagged("you have to ring rouns that is when you go")["rouns"][:2] == ("rounds", "round")

@@ -458,6 +458,8 @@ def judge(
         return c.score + SUGGEST_EXTRA_WEIGHT * fit(c.text) + SUGGEST_ENDING_WEIGHT * _kept_ending(word, c.text)
 
     offered = sorted(rescored, key=lambda c: (-offer(c), c.cost, c.text))
+    if offered and (kept := _kept_inflection(word, offered[0], offered, min_length=0)) is not None:
+        offered = [kept, *(c for c in offered if c is not kept)]  # ("rouns": rounds before round)
     suggestions = tuple(dict.fromkeys([c.text for c in offered[:3]] + ([split.text] if split else [])))[:4]
     suggestions = tuple(s.capitalize() if s in names else s for s in suggestions)
     vowelless = not set(word) & VOWELS
@@ -564,10 +566,10 @@ in a shorter word, whose last letter is a slip as often as an ending: ``ous fath
 boat tipped ``overy`` over (each had become ours, overly)."""
 
 
-def _kept_inflection(word: str, best: Candidate, ranked: Sequence[Candidate]) -> Candidate | None:
+def _kept_inflection(word: str, best: Candidate, ranked: Sequence[Candidate], min_length: int = INFLECT_MIN_LENGTH) -> Candidate | None:
     """An inflection of ``best`` (see ``INFLECTIONS``) that keeps the word's last letter where
-    ``best`` drops it."""
-    if best.text.endswith(word[-1]) or " " in best.text or len(word) < INFLECT_MIN_LENGTH:
+    ``best`` drops it (``min_length``: the shortest word for which it does)."""
+    if best.text.endswith(word[-1]) or " " in best.text or len(word) < min_length:
         return None
     for c in ranked[:CONTEXT_CANDIDATES]:
         if c.text.endswith(word[-1]) and c.cost <= best.cost + INFLECTION_COST and any(c.text == best.text + e for e in INFLECTIONS):

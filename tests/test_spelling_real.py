@@ -573,3 +573,9 @@ def test_a_fix_that_drops_the_last_letter_gives_way_to_its_inflection_that_keeps
     assert "cut down our father" in cleaned("we have cut down ous father like a tree")
     # among suggestions too: the inflection that keeps the last letter comes first
     assert flagged("you have to ring rouns that is when you go")["rouns"][:2] == ("rounds", "round")
+
+
+def test_a_compound_the_text_writes_counts_as_the_texts_word_not_as_its_parts() -> None:
+    # wordfreq rates "good-by" as common as "good"; it had won over goodbye and been applied
+    out = cleaned("JEAN goodby see you tonight, they said good-by to the others")
+    assert "goodby" in out, out

@@ -227,7 +227,9 @@ def rank_candidates(lex: Lexicon, word: str, doc_words: frozenset[str]) -> list[
         freq = min(FREQ_CAP, lex.zipf(text))
         source = "dictionary"
         if cand in doc_words and not lex.in_dictionary(cand):
-            freq = max(freq, DOC_WORD_FLOOR)
+            # (wordfreq rates a compound by its parts' frequencies: "good-by" 6.0, as if "good" and
+            # "by" were one word; the text's own compound counts as the text's word, no more)
+            freq = DOC_WORD_FLOOR if "-" in cand else max(freq, DOC_WORD_FLOOR)
             source = "document"
         elif cand in bare:
             source = "contraction"

@@ -339,3 +339,28 @@ def test_in_text_written_in_capitals_a_is_no_article_before_an_acronym() -> None
     result = run_clean(caption("A SPOKESMAN SAID A SPECIALIST TEAM IS ON SITE"), engine=HarperEngine())
     assert not [f for f in result.flags if f.kind == "grammar"]
     assert "A SPOKESMAN SAID A SPECIALIST TEAM" in prose(result.doc)
+
+
+def test_a_subtitle_line_in_capitals_runs_on_where_the_model_reads_one_sentence() -> None:
+    """In capitals every line starts with one: a bare line end is judged by the trigram model,
+    in a text that punctuates its line ends elsewhere ("HINDER PEOPLE / AND HINDER PROGRESS")."""
+    srt = "1\n00:00:01,000 --> 00:00:03,000\nWE ARE COMMITTED TO THE NOTION\nTHAT EVERYONE SHOULD HAVE AN OPPORTUNITY\n\n"
+    srt += "2\n00:00:03,000 --> 00:00:05,000\nTO PARTICIPATE IN HIGHER EDUCATION.\n\n"
+    srt += "3\n00:00:05,200 --> 00:00:07,000\nTHESE RULES HINDER PEOPLE\n\n"
+    srt += "4\n00:00:07,200 --> 00:00:09,000\nAND HINDER PROGRESS.\n"
+    out = render_prose(clean(read_text(srt, fmt="srt"), Context()).doc)
+    assert "AN OPPORTUNITY TO PARTICIPATE" in out and "HINDER PEOPLE AND HINDER PROGRESS." in out, out
+
+
+def test_plain_lines_in_capitals_still_end_where_a_sentence_ends() -> None:
+    text = "NEWS\n\n2024-01-01\nTHE COUNCIL MET ON TUESDAY TO DISCUSS THE\nNEW BUDGET FOR THE TOWN\n"
+    text += "THE MAYOR SAID THE PLAN WAS FAIR\nMANY RESIDENTS DISAGREED WITH HER\n"
+    out = render_prose(clean(read_text(text, fmt="plain"), Context()).doc)
+    assert "DISCUSS THE NEW BUDGET" in out and "FOR THE TOWN. THE MAYOR" in out and "WAS FAIR. MANY" in out, out
+
+
+def test_a_name_broken_over_two_plain_lines_is_not_a_sentence_end() -> None:
+    text = "Edinburgh\n\n2024-01-01\nEdinburgh is the seat of the Scottish\nGovernment and the largest financial centre in the United\n"
+    text += "Kingdom after London. It is old.\n"
+    out = render_prose(clean(read_text(text, fmt="plain"), Context()).doc)
+    assert "the Scottish Government and" in out and "the United Kingdom after" in out, out

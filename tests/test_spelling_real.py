@@ -579,3 +579,22 @@ def test_a_compound_the_text_writes_counts_as_the_texts_word_not_as_its_parts() 
     # wordfreq rates "good-by" as common as "good"; it had won over goodbye and been applied
     out = cleaned("JEAN goodby see you tonight, they said good-by to the others")
     assert "goodby" in out, out
+
+
+def test_a_rare_word_english_writes_is_no_slip_of_a_word_hardly_commoner() -> None:
+    # a new user's trial: cockapoo (a dog) had become cockatoo; the town of Verden, Verdun
+    out = cleaned("biscuit is our dog, he is a cockapoo and he is really fluffy")
+    assert "cockapoo" in out and flagged("he is a cockapoo and he is fluffy")["cockapoo"][0] == "cockatoo"
+    out = cleaned("the massacre at Verden in 782 came before the Treaty of Verdun")
+    assert "at Verden in 782" in out, out
+
+
+def test_paths_dotfiles_and_installed_packages_are_code() -> None:
+    # a new user's trial: .env had become .new, /healthz /health, uvicorn unicorn, pydantic pedantic
+    out = cleaned("put your secrets in a .env file and call the /healthz endpoint")
+    assert ".env file" in out and "/healthz endpoint" in out, out
+    text = "then pip install fastapi uvicorn pydantic and httpx. Pydantic validates it. Run uvicorn with pydantic-settings"
+    out = cleaned(text)
+    assert "fastapi uvicorn pydantic and httpx" in out and "Pydantic validates" in out, out
+    assert "Run uvicorn with pydantic-settings" in out, out
+    assert "groceries" in cleaned("i had to go get groceries and a varaible") and "variable" in cleaned("we got a varaible")

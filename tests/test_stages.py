@@ -7,6 +7,7 @@ from cleanup.clean.lexicon import get_lexicon
 from cleanup.clean.notes import is_pronunciation_guide
 from cleanup.clean.pipeline import clean
 from cleanup.clean.spacing import spacing, to_curly
+from cleanup.engines.harper import HarperEngine
 from cleanup.readers import read_text
 from cleanup.writers.prose import render_prose
 from tests.conftest import caption, prose, run_clean
@@ -364,3 +365,9 @@ def test_a_name_broken_over_two_plain_lines_is_not_a_sentence_end() -> None:
     text += "Kingdom after London. It is old.\n"
     out = render_prose(clean(read_text(text, fmt="plain"), Context()).doc)
     assert "the Scottish Government and" in out and "the United Kingdom after" in out, out
+
+
+def test_grammar_gives_no_advice_on_code(harper_engine: HarperEngine) -> None:
+    """Harper read ".envv" as a sentence's end before a lower-case word."""
+    run = run_clean(caption("then run ./scirpt.sh or .envv and the app starts"), engine=harper_engine)
+    assert not [f for f in run.flags if f.stage == "grammar" and "env" in f.text.lower()], run.flags

@@ -194,18 +194,37 @@ def in_capitals(cores: Sequence[str], is_word: Callable[[str], bool]) -> set[int
     return found
 
 
+PACKAGE_MANAGERS = frozenset(
+    {"pip", "pip3", "pipx", "uv", "poetry", "conda", "npm", "pnpm", "yarn", "apt", "apt-get", "brew", "cargo", "gem", "dnf", "yum"}
+)
+"""Commands whose ``install`` (``add``, ``uninstall``, ``remove``) takes package names (not ``go get``:
+"go get some milk" is English)."""
+INSTALL_VERBS = frozenset({"install", "add", "uninstall", "remove"})
+
+
 def code_mask(tokens: Sequence[Token]) -> list[bool]:
     """For each token, whether it stands inside backticks (`` `ulabel` ``, `` `from x import y` ``):
     code or a command quoted in the text, never English to correct. Only a span that closes
     within its sentence is one. A command-line option (``-fexceptions``, ``--clamp-mtime``), a
-    variable (``$argc``), a function called (``readdir()``) and a markup tag (``<img``) are code too."""
+    variable (``$argc``), a function called (``readdir()``), a markup tag (``<img``), a path and a
+    dotfile (``/healthz``, ``.env``) are code too, and so are the packages a package manager is
+    told to install, to the end of the clause (``pip install fastapi uvicorn and httpx``)."""
     out = [False] * len(tokens)
     opened: int | None = None
+    installing: int | None = None
     for i, tok in enumerate(tokens):
         lead, _, trail = split_affixes(tok.text)
         # (a command-line option, a variable, a function called)
         option = tok.text.startswith("-") and tok.text.lstrip("-")[:1].isalpha()
-        out[i] = option or lead.endswith(("$", "%", "<", "</")) or trail.startswith("()")
+        # (a path or a dotfile: "/healthz", "~/.bashrc", ".env"; not an ellipsis, "...and")
+        path = lead.endswith("/") or lead in (".", "~/.", "./.")
+        out[i] = option or path or lead.endswith(("$", "%", "<", "</")) or trail.startswith("()")
+        if installing is not None:
+            out[i] = out[i] or tok.core.lower() not in ("and", "or", "then")
+            if tok.sentence_end or trail.endswith((".", ",", ";", ":", "!", "?")):
+                installing = None
+        elif i > 0 and tok.core.lower() in INSTALL_VERBS and tokens[i - 1].core.lower() in PACKAGE_MANAGERS:
+            installing = i  # "pip install fastapi uvicorn and httpx": package names, to the clause's end
         if opened is None and lead.endswith("`"):
             opened = i
         if opened is not None and ("`" in trail or trail.startswith("'")):  # (`quoted' the GNU way too)

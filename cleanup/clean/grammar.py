@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
-from cleanup.clean.base import Context, StageResult, change_for, delete_tokens, in_capitals
+from cleanup.clean.base import Context, StageResult, change_for, code_mask, delete_tokens, in_capitals
 from cleanup.clean.lexicon import get_context_model, get_lexicon
 from cleanup.clean.spacing import quote_style, to_curly, to_straight
 from cleanup.engines import Issue
@@ -157,10 +157,13 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
         text, starts = _render(tokens)
         deletions: set[int] = set()
         capitals = in_capitals([t.core for t in tokens], lex.in_dictionary)
+        code = code_mask(tokens)
         for issue in engine.check(text):
             if _cuts_a_word(issue.start, tokens, starts) or _cuts_a_word(issue.end, tokens, starts):
                 continue  # "the re-parcelization" read as "the re": the engine read another text
             idx = _tokens_of(issue, tokens, starts)
+            if any(code[k] for k in _overlapping(issue.start, issue.end, tokens, starts)):
+                continue  # (code, a path, a dotfile: ".env" is no sentence's end before "env")
             if issue.rule in CASE_RULES and any(k in capitals or k + 1 in capitals for k in idx):
                 continue  # ("A SPOKESMAN": no acronym read letter by letter, in text written in capitals)
             span = merge_spans([tokens[k] for k in idx]) if idx else _span_at(issue, tokens, starts)

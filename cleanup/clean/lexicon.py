@@ -52,6 +52,8 @@ _CONTRACTION_BASES = {
 }  # fmt: skip
 _CONTRACTION_TAILS = ("'s", "'t", "'re", "'ve", "'ll", "'d", "'m", "'")
 _VOWELS = set("aeiouy")
+NAME_MIN_ZIPF = 3.0
+"""How common a lower-case word Harper knows only capitalised must be to be taken for a name."""
 SCOWL_LISTS = ("/usr/share/dict/british-english-large", "/usr/share/dict/american-english-large")
 """SCOWL's large word lists, from Debian's ``wbritish-large`` and ``wamerican-large`` (see ``Lexicon.common_nouns``)."""
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
@@ -316,6 +318,16 @@ class Lexicon:
             key = tuple(f"{p} {os.path.getsize(p)} {int(os.path.getmtime(p))}" for p in paths)
             self._common_nouns = cached("scowl-lower", key, lambda: _read_lower_case(paths), lambda v: isinstance(v, frozenset))
         return self._common_nouns
+
+    def capitalised_names(self, words: set[str], min_zipf: float = NAME_MIN_ZIPF) -> set[str]:
+        """The lower-case ``words`` that are names: Harper's dictionary knows them only with a
+        capital (``london``: London; not ``bill``, not ``ebay``, whose name is eBay), SCOWL's lists
+        do not write them in lower case, and they are common enough (wordfreq) not to be a term
+        Harper happens to know as a brand (``redshift``)."""
+        unknown = {w for w in words if w.isalpha() and w.islower() and len(w) > 1} - self.harper_known(words)
+        # (nor a word SCOWL's lists write in lower case: Harper lacks "electron", knows "Electron")
+        unknown = {w for w in unknown if self.zipf(w) >= min_zipf} - self.common_nouns()
+        return {w for w in unknown if w.capitalize() in self.harper_known({w.capitalize() for w in unknown})}
 
     def bigram_zipf(self, first: str, second: str) -> float:
         """How common a two-word sequence is, on wordfreq's Zipf scale (log10 per billion), from

@@ -226,9 +226,7 @@ def _capitals(tokens: list[Token], changes: list[Change]) -> list[Token]:
     lowers = {t.core for t in tokens if t.core.isalpha() and t.core.islower() and len(t.core) > 1}
     lex = get_lexicon()
     unknown = lowers - lex.harper_known(lowers)
-    # a name Harper knows only capitalised, and common enough (wordfreq, Zipf 3) that it is not a
-    # technical term Harper happens to know as a brand ("redshift", "Redshift")
-    names = {w for w in unknown if w.capitalize() in lex.harper_known({w.capitalize() for w in unknown}) and lex.zipf(w) >= 3.0}
+    names = lex.capitalised_names(lowers)
     strange = {w for w in unknown - names if not lex.is_word(w)}
     paired: set[int] = set()
     for i in range(len(tokens) - 1):

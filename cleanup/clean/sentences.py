@@ -3,8 +3,11 @@
 The caption paste says where sentences end: a cue that ends bare ends one (its full stop is often
 missing), except where it leads into a quotation on the next line, which takes a colon or nothing.
 Plain lines do not say, so a line end counts as a sentence end when the next line starts with a
-capital and the line does not end on a word that cannot end a sentence. Inside a line, a full
-stop, question or exclamation mark ends a sentence unless it closes an abbreviation.
+capital and the line does not end on a word that cannot end a sentence, unless PocketSphinx's
+trigram model finds the line running on far likelier (``the United / Kingdom``). Where capitals say
+nothing (text written in capitals; a text typed one utterance a line in lower case, with no full
+stops) the model judges each bare line end alone. Inside a line, a full stop, question or
+exclamation mark ends a sentence unless it closes an abbreviation.
 """
 
 from __future__ import annotations
@@ -220,6 +223,12 @@ sentence, and the model's preference alone decides. Measured on the clean-prose 
 wrapped at 55 characters, each sentence's full stop dropped, in capitals: sentence ends added at
 line ends P 0.46 -> 0.67 at R 0.99 -> 0.97; on six real subtitle files put in capitals, the ends
 of the files as written kept (R 0.99) at P 0.67 -> 0.97 (`HINDER PEOPLE / AND HINDER PROGRESS`)."""
+UNMARKED_MIN_LINES = 5
+NAME_MIN_ZIPF = 4.0
+"""A lower-case word Harper's dictionary knows only capitalised is a name to capitalise when it is
+this common (``london``, ``paris``, ``google``): a rarer one is as often a slip (``and bing you``:
+big) or a term written so on purpose (``django``). Raw captions take 3.0 (see restore)."""
+UNMARKED_EVERYDAY_ZIPF = 5.0
 MIXED_MARGIN = -2.0
 """In ordinary text a line end before a capital is a sentence end unless the model finds the line
 running on far likelier, by ``-MIXED_MARGIN``: a name broken over two lines (``the seat of the
@@ -242,8 +251,31 @@ def _runs_on(tokens: list[Token], i: int, margin: float) -> bool:
     return end + start < on + margin
 
 
+def _unmarked_lines(tokens: list[Token]) -> bool:
+    """Whether a plain text's lines say nothing of where its sentences end: no punctuation ends
+    its lines (under ``PUNCTUATED_SHARE`` of them) and no line starts with a capitalised everyday
+    word (``So``, ``The``: names, ``I`` and words in capitals say nothing), as in a transcript
+    typed one utterance a line in lower case."""
+    ends = [k for k, t in enumerate(tokens[:-1]) if t.boundary == EOL and not tokens[k + 1].paragraph_start]
+    if len(ends) < UNMARKED_MIN_LINES:
+        return False
+    if sum(1 for k in ends if _END_RE.search(tokens[k].text)) >= PUNCTUATED_SHARE * len(ends):
+        return False
+    lex = get_lexicon()
+    for k in ends:
+        core = tokens[k + 1].core
+        if len(core) > 1 and core[0].isupper() and core[1:].islower() and lex.zipf(core.lower()) >= UNMARKED_EVERYDAY_ZIPF:
+            if lex.harper_known({core.lower()}):
+                return False
+    return True
+
+
 def _resolve_end(
-    tokens: list[Token], i: int, capitals: frozenset[int] = frozenset(), margin: float = CAPS_END_MARGIN
+    tokens: list[Token],
+    i: int,
+    capitals: frozenset[int] = frozenset(),
+    margin: float = CAPS_END_MARGIN,
+    unmarked: bool = False,
 ) -> tuple[bool, str | None, str]:
     """For token i at a line end: (ends a sentence?, new text or None, reason). ``capitals``: the
     tokens in text written in capitals, where a capital says nothing of a sentence's start."""
@@ -264,7 +296,10 @@ def _resolve_end(
     # the writer's paragraph or a list item after the line ends the sentence, whatever its case
     new_block = nxt is not None and nxt.paragraph_start and core not in CONTINUATION_WORDS
     if tok.boundary == EOL and not new_block:
-        if nxt is not None and (not _starts_upper(nxt) or core in CONTINUATION_WORDS):
+        if nxt is not None and core in CONTINUATION_WORDS:
+            return False, None, ""
+        lines_say_nothing = unmarked and _starts_lower(nxt) and not _runs_on(tokens, i, CAPS_END_MARGIN) if nxt is not None else False
+        if nxt is not None and not _starts_upper(nxt) and not lines_say_nothing:
             return False, None, ""
         if nxt is not None and i in capitals and i + 1 in capitals and nxt.core and _runs_on(tokens, i, margin):
             return False, None, ""
@@ -340,13 +375,14 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
     line_ends = [t for k, t in enumerate(tokens) if k in capitals and t.boundary in (BARE, EOL)]
     punctuated = sum(1 for t in line_ends if _END_RE.search(t.text)) >= PUNCTUATED_SHARE * len(line_ends) > 0
     margin = CAPS_END_MARGIN_PUNCTUATED if punctuated else CAPS_END_MARGIN
+    unmarked = _unmarked_lines(tokens)
     # 1. where sentences end (a turn of another speaker ends the sentence before it, as a bare cue end does)
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < n else None
         if nxt is not None and nxt.speaker != tok.speaker and tok.boundary != BARE:
             tok = tokens[i] = replace(tok, boundary=BARE)
         if tok.boundary in (BARE, EOL) or nxt is None:
-            end, new_text, reason = _resolve_end(tokens, i, capitals, margin)
+            end, new_text, reason = _resolve_end(tokens, i, capitals, margin, unmarked)
             if new_text is not None:
                 kind = "sentence-end" if end else "punctuation"
                 changes.append(change_for(tok, kind, new_text, reason, STAGE))
@@ -365,6 +401,8 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
     for i, tok in enumerate(tokens):
         if i not in starts:
             inside[tok.core].add(i)
+
+    names = get_lexicon().capitalised_names({t.core for t in tokens if t.core.islower()} - set(ALWAYS_CAPITALISED), NAME_MIN_ZIPF)
 
     def lowered(i: int, tok: Token, new: str) -> None:
         tokens[i] = replace(tok, text=new)
@@ -401,6 +439,9 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
             continue
         if k == 0 and core in ALWAYS_CAPITALISED and tok.text.startswith(core) and core not in ctx.protected and not code[i]:
             raised(i, tok, k, f"'{core.capitalize()}' is always written with a capital")
+            continue
+        if k == 0 and core in names and tok.text.startswith(core) and core not in ctx.protected and not code[i]:
+            raised(i, tok, k, f"a name: Harper's dictionary knows '{core.capitalize()}' only with a capital")
             continue
         prev = tokens[i - 1]
         after_break = prev.text.rstrip(_CLOSERS).endswith((":", ";")) or _opens_quote(tok) or prev.text.endswith("\u2014")

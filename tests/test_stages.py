@@ -401,3 +401,32 @@ def test_a_common_name_written_in_lower_case_takes_its_capital() -> None:
     assert "central London and then to Paris with an electron microscope" in out, out
     # rarer names are as often a slip or a term written so on purpose
     assert "bing you" in prose(run_clean(caption("when they and bing you have to see")).doc)
+
+
+def test_raw_lower_case_text_typed_a_line_an_utterance_ends_its_sentences_at_line_ends() -> None:
+    """Raw text (no capitals, no full stops) typed one utterance a line: the line ends count as
+    pauses do in captions (a new user's vlog had sentences run across them, ends put mid-line)."""
+    lines = [
+        "hey everyone welcome back to the channel",
+        "so today we are in lisbon and we just got off the train",
+        "then sarah wants to find this bookshop she read about",
+        "it's called bertrand and it is the oldest bookshop in the world",
+        "sarah got the same thing because she copies everything i do",
+        "no i'm kidding the guy behind the counter told us to go at sunset",
+    ]
+    out = render_prose(clean(read_text("\n".join(lines) + "\n", fmt="plain"), Context()).doc)
+    for end in ("the channel.", "the train.", "read about.", "in the world.", "everything I do."):
+        assert end in out, out
+
+
+def test_a_speakers_turn_ends_its_sentence_and_a_question_takes_its_mark() -> None:
+    lines = [
+        "ANNA: okay i think everyone's here so let's get started",
+        "RAVI: i'd say we're about a week behind where we wanted to be",
+        "ANNA: okay so does that mean the launch is at risk",
+        "PRIYA: can I jump in here",
+        "MARK: no problem, we've had two coffees already",
+    ]
+    out = render_prose(clean(read_text("\n".join(lines) + "\n", fmt="plain"), Context()).doc)
+    assert "where we wanted to be.\n" in out and "ANNA: Okay so does that mean the launch is at risk?" in out, out
+    assert "PRIYA: Can I jump in here?" in out and "MARK: No problem" in out, out

@@ -32,7 +32,7 @@ from dataclasses import replace
 
 from cleanup.clean.base import Context, StageResult, change_for
 from cleanup.clean.lexicon import ContextModel, get_context_model, get_lexicon
-from cleanup.model import Change, Document, Flag, Token, split_affixes, words_of
+from cleanup.model import EOL, Change, Document, Flag, Token, split_affixes, words_of
 
 STAGE = "restore"
 MIN_WORDS = 20
@@ -109,10 +109,10 @@ BIGRAM_BASE = 2.5
 BIGRAM_WEIGHT = 0.3
 
 
-def _gap_score(prev: str, nxt: str, pause: float, pair_zipf: float) -> float:
+def _gap_score(prev: str, nxt: str, pause: float, pair_zipf: float, veto: bool = True) -> float:
     """Evidence that a sentence ends between ``prev`` and ``nxt``: the pause, a word that often
     starts one, and against it, how common the two words are together ("tells you")."""
-    if prev in CANNOT_END or nxt in CANNOT_START or not prev or not nxt:
+    if veto and (prev in CANNOT_END or nxt in CANNOT_START or not prev or not nxt):
         return float("-inf")
     score = pause / PAUSE_UNIT_MS
     if nxt in STARTERS:
@@ -143,11 +143,43 @@ def _lm_gain(cm: ContextModel, cores: list[str], i: int) -> float:
     return sum(p for p in parts_end if p is not None) - sum(p for p in parts_on if p is not None)
 
 
-def _boundaries(cores: list[str], pauses: list[float]) -> set[int]:
-    """Gaps (after token i) where a sentence ends."""
+LINE_END_POINTS = 2.0
+"""A line end of a text typed one utterance a line counts as a pause of 500 ms (the points of
+``PAUSE_UNIT_MS``): the writer's own break, most often a sentence's end. Not in a text whose lines
+were wrapped to a width (see ``_wrapped``), nor in captions, whose cue ends are no such break."""
+WRAPPED_SHARE = 0.8
+NEVER_END = frozenset("a an the of to and or nor but my your his her our their its with from for at by than".split())
+"""Words no typed line ends a sentence on; on any other word of ``CANNOT_END`` it may, at a cost
+of ``LINE_END_UNLIKELY`` points."""
+LINE_END_UNLIKELY = 0.5
+
+
+def _wrapped(tokens: list[Token]) -> bool:
+    """Whether the text's lines were filled to a width: for most of them (``WRAPPED_SHARE``), the
+    next line's first word would not have fitted after them within the longest line."""
+    lines: list[list[str]] = [[]]
+    for t in tokens:
+        lines[-1].append(t.text)
+        if t.boundary == EOL:
+            lines.append([])
+    lines = [ln for ln in lines if ln]
+    if len(lines) < 3:
+        return False
+    width = max(len(" ".join(ln)) for ln in lines)
+    full = sum(1 for a, b in itertools.pairwise(lines) if len(" ".join(a)) + 1 + len(b[0]) > width)
+    return full >= WRAPPED_SHARE * (len(lines) - 1)
+
+
+def _boundaries(cores: list[str], pauses: list[float], line_ends: frozenset[int] = frozenset()) -> set[int]:
+    """Gaps (after token i) where a sentence ends; ``line_ends``: the tokens that end a typed line."""
     lex = get_lexicon()
     cm = get_context_model()
     scores = [_gap_score(cores[i], cores[i + 1], pauses[i], lex.bigram_zipf(cores[i], cores[i + 1])) for i in range(len(cores) - 1)]
+    for i in line_ends & set(range(len(scores))):
+        if scores[i] == float("-inf") and cores[i] not in NEVER_END and cores[i] and cores[i + 1] and cores[i + 1] not in CANNOT_START:
+            # (a typed line may end on a word a sentence rarely ends on: "everything i do", "she read about")
+            scores[i] = _gap_score("", cores[i + 1], pauses[i], 0.0, veto=False) - LINE_END_UNLIKELY
+        scores[i] += LINE_END_POINTS
     scores = [s + LM_WEIGHT * _lm_gain(cm, cores, i) if s > float("-inf") else s for i, s in enumerate(scores)]
     # the strongest ends first; one that would leave a sentence of fewer than MIN_SENTENCE words (a
     # list read out with pauses: "english french german") is taken only on a long pause
@@ -176,11 +208,21 @@ def _boundaries(cores: list[str], pauses: list[float]) -> set[int]:
     return ends
 
 
-def _is_question(cores: list[str]) -> bool:
-    if len(cores) < 3:
+QUESTION_LEADS = frozenset("okay ok so and but well now right then oh".split())
+"""Words a question may open with before its question word ("okay so does that mean")."""
+
+
+def is_question(cores: list[str]) -> bool:
+    """Whether a sentence's words open as a question does: a question word and an auxiliary ("what
+    is"), an auxiliary and a pronoun ("can we"), or "what if", "how about"; after up to two words
+    that lead into it ("okay so does that mean")."""
+    k = 0
+    while k < 2 and k < len(cores) and cores[k] in QUESTION_LEADS:
+        k += 1
+    if len(cores) - k < 3:
         return False
-    first, second = cores[0], cores[1]
-    return (first in WH and second in AUX) or (first in AUX and second in PRONOUNS)
+    first, second = cores[k], cores[k + 1]
+    return (first in WH and second in AUX) or (first in AUX and second in PRONOUNS) or (first, second) in (("what", "if"), ("how", "about"))
 
 
 def restore(doc: Document, ctx: Context) -> StageResult:
@@ -191,12 +233,13 @@ def restore(doc: Document, ctx: Context) -> StageResult:
     tokens = list(doc.tokens)
     cores = [t.core.lower().replace("\u2019", "'") for t in tokens]
     pauses = _pauses(tokens)
-    ends = _boundaries(cores, pauses)
+    line_ends = frozenset() if _wrapped(tokens) else frozenset(i for i, t in enumerate(tokens) if t.boundary == EOL and t.time is None)
+    ends = _boundaries(cores, pauses, line_ends)
     ends.add(len(tokens) - 1)
     start = 0
     for i in sorted(ends):
         sentence = cores[start : i + 1]
-        mark = "?" if _is_question(sentence) else "."
+        mark = "?" if is_question(sentence) else "."
         tok = tokens[i]
         lead, core, trail = split_affixes(tok.text)
         if core and not trail.endswith((".", "?", "!")):

@@ -18,7 +18,9 @@ from dataclasses import replace
 
 from cleanup.clean.base import Context, StageResult, change_for, code_mask, first_alpha_index, in_capitals
 from cleanup.clean.lexicon import get_context_model, get_lexicon
+from cleanup.clean.restore import is_question
 from cleanup.model import BARE, EOL, Change, Document, Flag, Token, split_affixes, token_span
+from cleanup.readers.timed import speaker_label
 
 STAGE = "sentences"
 _END_RE = re.compile(r"[.?!\u2026]+[\"'\u201d\u2019)\]*]*$")
@@ -204,6 +206,21 @@ def _word_stop(tok: Token) -> bool:
     )
 
 
+def _end_mark(tokens: list[Token], i: int) -> str:
+    """Token ``i``'s text with the mark that ends its sentence: a question mark where the sentence
+    opens as a question does ("can I jump in", "what if we", see restore), else a full stop."""
+    k = i
+    while k > 0 and not tokens[k - 1].sentence_end:
+        k -= 1
+    if tokens[k].text.endswith(":") and speaker_label(tokens[k].text) is not None:
+        k += 1
+    cores = [t.core.lower().replace("\u2019", "'") for t in tokens[k : i + 1]]
+    if is_question(cores):
+        m = re.search(r"[\"\u201d]+$", tokens[i].text)
+        return tokens[i].text[: m.start()] + "?" + tokens[i].text[m.start() :] if m else tokens[i].text + "?"
+    return _add_full_stop(tokens[i].text)
+
+
 def _add_full_stop(text: str) -> str:
     """Insert a full stop, inside a closing double quote, after a bracket or emphasis mark."""
     m = re.search(r"[\"\u201d]+$", text)
@@ -293,6 +310,8 @@ def _resolve_end(
         return True, None, ""  # a lead-in before the writer's paragraph or list: "Action items:"
     if trail.rstrip(_CLOSERS).endswith((":", ";", ",", "\u2014", "-")) or tok.text.endswith("\u2014"):
         return False, None, ""
+    if tok.boundary == EOL and nxt is not None and speaker_label(nxt.text) is not None:
+        return True, _end_mark(tokens, i), "the speaker's turn ended (the next line opens with another's label) without a full stop"
     # the writer's paragraph or a list item after the line ends the sentence, whatever its case
     new_block = nxt is not None and nxt.paragraph_start and core not in CONTINUATION_WORDS
     if tok.boundary == EOL and not new_block:
@@ -315,7 +334,7 @@ def _resolve_end(
         reason = "the line ended the sentence (a paragraph or a list item follows) without a full stop"
     else:
         reason = "the line ended the sentence (the next starts with a capital) without a full stop"
-    return True, _add_full_stop(tok.text), reason
+    return True, _end_mark(tokens, i), reason
 
 
 def _title_follows(tokens: list[Token], i: int) -> bool:
@@ -395,6 +414,10 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
     code = code_mask(tokens)
     lower_seen = Counter(t.core for t in tokens if t.core and t.core[0].islower())
     starts = {0} | {i + 1 for i, t in enumerate(tokens) if t.sentence_end}
+    # (a turn's first word after its speaker's label in capitals: "ANNA: okay so" -> "ANNA: Okay so";
+    # "Jo: finalise the plan" in typed notes keeps the writer's case)
+    labels = {i for i in starts if i + 1 < n and tokens[i].text.endswith(":") and tokens[i].core.isupper()}
+    starts |= {i + 1 for i in labels if speaker_label(tokens[i].text) is not None}
     mid_caps = Counter(t.core for i, t in enumerate(tokens) if i not in starts and t.core[:1].isupper())
     # where each word stands inside a sentence, kept up to date as capitals go below
     inside: dict[str, set[int]] = defaultdict(set)

@@ -41,12 +41,3 @@ def run_clean(text: str, engine: object | None = None, protected: frozenset[str]
 
 def prose(doc: Document) -> str:
     return doc.body_text()
-
-
-def ctrl_c_reaches() -> None:
-    """A ``preexec_fn``: SIGINT back to its default in the child, as in a terminal's foreground job.
-    A shell's background job (a CI script started with ``&``) ignores SIGINT, and a child inherits
-    that, so Ctrl-C, which these tests send, would never reach the run."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)

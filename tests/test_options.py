@@ -23,7 +23,7 @@ from cleanup.errors import CleanupError
 from cleanup.plan import OUTPUT_SUFFIXES
 from cleanup.readers.decode import decode
 from cleanup.subtitles.rules import parse_time
-from tests.conftest import SEED, caption, ctrl_c_reaches
+from tests.conftest import SEED, caption
 
 SUFFIXES = tuple(sorted(OUTPUT_SUFFIXES))
 
@@ -229,13 +229,7 @@ def test_ctrl_c_in_a_batch_stops_cleanly(tmp_path: Path) -> None:
         (folder / f"t{k}.txt").parent.mkdir(parents=True, exist_ok=True)
         (folder / f"t{k}.txt").write_text(text, encoding="utf-8")
     out = tmp_path / "o"
-    proc = subprocess.Popen(
-        [*cmd(), "run", str(folder), "--out", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=ctrl_c_reaches,
-    )
+    proc = subprocess.Popen([*cmd(), "run", str(folder), "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
 
     def finished() -> bool:  # (any file: on a busy machine the workers need not finish t0 first)

@@ -18,7 +18,7 @@ from cleanup.cli import main
 from cleanup.plan import OUTPUT_SUFFIXES
 from cleanup.process import Options
 from cleanup.run import dask as dask_runner
-from tests.conftest import SEED, caption, ctrl_c_reaches
+from tests.conftest import SEED, caption
 
 SUFFIXES = tuple(sorted(OUTPUT_SUFFIXES))
 
@@ -86,11 +86,7 @@ def test_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
     folder = seed_copies(tmp_path / "talks", 6)
     out = tmp_path / "o"
     proc = subprocess.Popen(
-        [*cmd(), "run", str(folder), "--out", str(out), "--jobs", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=ctrl_c_reaches,
+        [*cmd(), "run", str(folder), "--out", str(out), "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and not any((out / f"t{k}.report.json").exists() for k in range(6)):

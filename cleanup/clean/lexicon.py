@@ -324,9 +324,11 @@ class Lexicon:
         capital (``london``: London; not ``bill``, not ``ebay``, whose name is eBay), SCOWL's lists
         do not write them in lower case, and they are common enough (wordfreq) not to be a term
         Harper happens to know as a brand (``redshift``)."""
-        unknown = {w for w in words if w.isalpha() and w.islower() and len(w) > 1} - self.harper_known(words)
-        # (nor a word SCOWL's lists write in lower case: Harper lacks "electron", knows "Electron")
-        unknown = {w for w in unknown if self.zipf(w) >= min_zipf} - self.common_nouns()
+        # (nor a word SCOWL's lists write in lower case: Harper lacks "electron", knows "Electron";
+        # asked first, it leaves Harper few words to be asked about)
+        unknown = {w for w in words if w.isalpha() and w.islower() and len(w) > 1} - self.common_nouns()
+        unknown = {w for w in unknown if self.zipf(w) >= min_zipf}
+        unknown -= self.harper_known(unknown)
         return {w for w in unknown if w.capitalize() in self.harper_known({w.capitalize() for w in unknown})}
 
     def bigram_zipf(self, first: str, second: str) -> float:

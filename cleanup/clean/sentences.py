@@ -215,18 +215,15 @@ def _end_mark(tokens: list[Token], i: int) -> str:
     if tokens[k].text.endswith(":") and speaker_label(tokens[k].text) is not None:
         k += 1
     cores = [t.core.lower().replace("\u2019", "'") for t in tokens[k : i + 1]]
-    if is_question(cores):
-        m = re.search(r"[\"\u201d]+$", tokens[i].text)
-        return tokens[i].text[: m.start()] + "?" + tokens[i].text[m.start() :] if m else tokens[i].text + "?"
-    return _add_full_stop(tokens[i].text)
+    return _add_full_stop(tokens[i].text, "?" if is_question(cores) else ".")
 
 
-def _add_full_stop(text: str) -> str:
-    """Insert a full stop, inside a closing double quote, after a bracket or emphasis mark."""
+def _add_full_stop(text: str, mark: str = ".") -> str:
+    """Insert a full stop (or ``mark``), inside a closing double quote, after a bracket or emphasis mark."""
     m = re.search(r"[\"\u201d]+$", text)
     if m:
-        return text[: m.start()] + "." + text[m.start() :]
-    return text + "."
+        return text[: m.start()] + mark + text[m.start() :]
+    return text + mark
 
 
 CAPS_END_MARGIN = -1.5
@@ -241,7 +238,7 @@ wrapped at 55 characters, each sentence's full stop dropped, in capitals: senten
 line ends P 0.46 -> 0.67 at R 0.99 -> 0.97; on six real subtitle files put in capitals, the ends
 of the files as written kept (R 0.99) at P 0.67 -> 0.97 (`HINDER PEOPLE / AND HINDER PROGRESS`)."""
 UNMARKED_MIN_LINES = 5
-NAME_MIN_ZIPF = 4.0
+LOWER_CASE_NAME_MIN_ZIPF = 4.0
 """A lower-case word Harper's dictionary knows only capitalised is a name to capitalise when it is
 this common (``london``, ``paris``, ``google``): a rarer one is as often a slip (``and bing you``:
 big) or a term written so on purpose (``django``). Raw captions take 3.0 (see restore)."""
@@ -314,15 +311,15 @@ def _resolve_end(
         return True, _end_mark(tokens, i), "the speaker's turn ended (the next line opens with another's label) without a full stop"
     # the writer's paragraph or a list item after the line ends the sentence, whatever its case
     new_block = nxt is not None and nxt.paragraph_start and core not in CONTINUATION_WORDS
-    if tok.boundary == EOL and not new_block:
-        if nxt is not None and core in CONTINUATION_WORDS:
+    if tok.boundary == EOL and not new_block and nxt is not None:
+        if core in CONTINUATION_WORDS:
             return False, None, ""
-        lines_say_nothing = unmarked and _starts_lower(nxt) and not _runs_on(tokens, i, CAPS_END_MARGIN) if nxt is not None else False
-        if nxt is not None and not _starts_upper(nxt) and not lines_say_nothing:
+        if not _starts_upper(nxt) and not (unmarked and _starts_lower(nxt) and not _runs_on(tokens, i, CAPS_END_MARGIN)):
             return False, None, ""
-        if nxt is not None and i in capitals and i + 1 in capitals and nxt.core and _runs_on(tokens, i, margin):
-            return False, None, ""
-        if nxt is not None and not (i in capitals or i + 1 in capitals) and nxt.core and _runs_on(tokens, i, MIXED_MARGIN):
+        # (where capitals say nothing, the model alone; in ordinary text, only where it is far surer)
+        in_caps = i in capitals and i + 1 in capitals
+        mixed = i not in capitals and i + 1 not in capitals
+        if nxt.core and (in_caps or mixed) and _runs_on(tokens, i, margin if in_caps else MIXED_MARGIN):
             return False, None, ""
     if nxt is not None and _opens_quote(nxt) and not _opens_quote(tok):
         if core in CONTINUATION_WORDS or _starts_lower(nxt):
@@ -425,7 +422,8 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
         if i not in starts:
             inside[tok.core].add(i)
 
-    names = get_lexicon().capitalised_names({t.core for t in tokens if t.core.islower()} - set(ALWAYS_CAPITALISED), NAME_MIN_ZIPF)
+    lower_case = {t.core for t in tokens if t.core.islower()} - set(ALWAYS_CAPITALISED)
+    names = get_lexicon().capitalised_names(lower_case, LOWER_CASE_NAME_MIN_ZIPF)
 
     def lowered(i: int, tok: Token, new: str) -> None:
         tokens[i] = replace(tok, text=new)

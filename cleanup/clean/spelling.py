@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 from cleanup.clean.base import Context, StageResult, change_for, code_mask, first_alpha_index, in_capitals, quoted_mask, split_token
 from cleanup.clean.lexicon import PREFIXES, WORDISH, ContextModel, Lexicon, get_context_model, get_lexicon, typo_cost
+from cleanup.clean.restore import I_FORMS
 from cleanup.model import Change, Document, Flag, Token, core_span
 
 STAGE = "spelling"
@@ -942,6 +943,12 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
         else:
             emit([new])
 
+    def compound_verdict(core: str) -> Verdict | None:
+        """``_fix_compound`` for a hyphenated core, once per spelling."""
+        if core not in compounds:
+            compounds[core] = _fix_compound(lex, core, doc_words)
+        return compounds[core]
+
     def decide(i: int, core: str, again: bool = False) -> Verdict | None:
         """The verdict on the word ``core`` of token ``i`` (the whole core, or a possessive's stem);
         None when it is a word, or not ours to judge (a name, an acronym, an accented word).
@@ -956,10 +963,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
         shout = i in shouted
         if (core.isupper() or any(ch.isupper() for ch in core[1:])) and not shout:
             if "-" in core and not quoted[i] and not core.isupper():
-                # (an acronym's lower-case partner is a word: "CW-classifers", classifiers)
-                if core not in compounds:
-                    compounds[core] = _fix_compound(lex, core, doc_words)
-                return compounds[core]
+                return compound_verdict(core)  # (an acronym's lower-case partner is a word: "CW-classifers", classifiers)
             return None  # an acronym or a brand: not ours to judge
         if shout:
             core = low  # (and its correction written in capitals again, as the stem it replaces)
@@ -972,11 +976,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
         if "-" in core or "'" in core:
             if name_like:
                 return None
-            compound = None
-            if "-" in core and not quoted[i]:
-                if core not in compounds:
-                    compounds[core] = _fix_compound(lex, core, doc_words)
-                compound = compounds[core]
+            compound = compound_verdict(core) if "-" in core and not quoted[i] else None
             if compound is None:
                 bad = [p for p in re.split(r"[-']", core) if p and not lex.is_word(p)]
                 if low.endswith("n't"):  # "whan't": wasn't? won't?
@@ -1088,7 +1088,7 @@ def spelling(doc: Document, ctx: Context) -> StageResult:
         if core == "i" and not machine and tok.text in ("i", "i,", "i;", "i:") and not quoted[i]:
             change(tok, "I", "the pronoun 'I' is always a capital", 0.95, "capitalisation")
             continue
-        if core[:2] in ("i'", "i\u2019") and core[2:] in ("m", "ve", "ll", "d") and not machine and not quoted[i]:
+        if core != "i" and core.replace("\u2019", "'") in I_FORMS and not machine and not quoted[i]:  # ("i'm": I'm)
             change(tok, "I" + core[1:], "the pronoun 'I' is always a capital", 0.95, "capitalisation")
             continue
         # 1. contractions without their apostrophe

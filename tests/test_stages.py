@@ -301,6 +301,52 @@ def test_list_items_written_in_lower_case_are_sentences_of_their_own() -> None:
     ]
 
 
+BODY = "This week we shipped the new importer and fixed the crash that three customers reported on Monday."
+
+
+def test_a_heading_in_typed_text_takes_no_full_stop() -> None:
+    """A short line alone between blank lines (or opening a paragraph over a long line that starts
+    with a capital) is a heading: no full stop, a paragraph of its own. A short reply alone ("Thank
+    you", "Fair enough") and a list item are sentences and take theirs."""
+    text = f"Weekly update\n\nAgenda\n\n{BODY}\n\nSummary\n{BODY}\n\n- Hire two engineers\n\nThank you\n\nFair enough\n\nPart 2\n\n{BODY}\n"
+    out = run_clean(text)
+    assert render_prose(out.doc).split("\n\n")[1:] == [
+        "Agenda",
+        BODY,
+        "Summary",
+        BODY,
+        "Hire two engineers.",
+        "Thank you.",
+        "Fair enough.",
+        "Part 2",
+        BODY + "\n",
+    ]
+    assert not [c for c in out.changes if c.before in ("Agenda", "Summary", "2")]
+    # the output read again is the same (the heading, alone now, is still one)
+    assert render_prose(run_clean(render_prose(out.doc)).doc) == render_prose(out.doc)
+    # in a text of short lines only, a short line is no heading
+    assert render_prose(run_clean("Call notes\n\nAgenda\n\nWe talked\n").doc).split("\n\n")[1] == "Agenda."
+    # and a wrapped sentence is none: "The meeting / will start" runs on
+    wrapped = render_prose(run_clean(f"Notes\n\nThe meeting\nwill start at ten and {BODY[0].lower()}{BODY[1:]}\n").doc)
+    assert wrapped.split("\n\n")[1].startswith("The meeting will start at ten")
+
+
+def test_the_writers_blank_line_stays_inside_a_sentence() -> None:
+    """A stanza that ends in a semicolon, a blank line, and the next: two paragraphs still, though one
+    sentence runs on across them (the writer's paragraph is theirs to keep)."""
+    first, second = "Shall I compare thee to a summer's day?", "Thou art more lovely and more temperate;"
+    third = "Rough winds do shake the darling buds of May."
+    paras = render_prose(run_clean(f"Sonnet\n\n{first}\n{second}\n\n{third}\n").doc).split("\n\n")[1:]
+    assert paras == [f"{first} {second}", third + "\n"]
+
+
+def test_a_paragraphs_missing_full_stop_is_explained_as_the_paragraphs_end() -> None:
+    """In typed text a blank line ends the paragraph, not a caption cue: the report says so."""
+    out = run_clean("Notes\n\nWe met today and talked about the plan\n\nThen we left for home.\n")
+    (end,) = [c for c in out.changes if c.kind == "sentence-end"]
+    assert end.reason == "the paragraph ended the sentence without a full stop"
+
+
 def test_a_dialogue_dash_in_a_subtitle_file_is_a_new_speakers_paragraph() -> None:
     """Two unnamed speakers in one SRT cue ("- That smells incredible." "- Thanks!") are two turns:
     their sentences are two paragraphs, never one speaker's line."""

@@ -237,6 +237,9 @@ def paragraphs(doc: Document, ctx: Context) -> StageResult:
         inner = choose_breaks(depths[lo : hi - 1], longest, {k - lo for k in allowed if lo <= k < hi}, topics=not authored)
         breaks.extend([lo, *(lo + b for b in inner)] if lo else [lo + b for b in inner])
     starts = {0} | {sents[b][0] for b in breaks}
+    if authored:
+        # (a blank line inside a sentence is the writer's too: a stanza that ends in a semicolon)
+        starts |= marked
     tokens = [replace(t, paragraph_start=True) if i in starts else t for i, t in enumerate(doc.tokens)]  # copies only what changes
     changes: list[Change] = []
     flags: list[Flag] = []

@@ -284,15 +284,63 @@ def _unmarked_lines(tokens: list[Token]) -> bool:
     return True
 
 
+HEADING_MAX_WORDS = 5
+HEADING_BODY_WORDS = 12
+SPEECH_WORDS = frozenset(
+    """i you he she it we they me him her us them my your our is are was were am be been do does did
+    have has had will would can could shall should may might must not no yes yeah yep nope okay ok oh
+    ah um uh hmm wow hello hi hey bye goodbye thanks thank please sorry right well sure great good
+    fine cool welcome cheers indeed absolutely exactly really maybe perhaps definitely course enough
+    true agreed love see let go come look wait""".split()
+)
+"""Words of something said, not of a heading: a short line of them alone is a reply ("Thank you",
+"Fair enough", "Good morning") and takes its full stop."""
+_HEADING_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9&'\u2019/-]*$")
+
+
+def heading_lines(tokens: list[Token], fmt: str, source: str) -> set[int]:
+    """The last tokens of the lines of typed text that are headings: a line standing alone between
+    blank lines (or before a list), or opening a paragraph over a long line that starts with a
+    capital; at most ``HEADING_MAX_WORDS`` words with a capital first and no punctuation, none of
+    them a word of speech (``SPEECH_WORDS``), in a text whose paragraphs are longer
+    (``HEADING_BODY_WORDS``): "Agenda", "Next steps", "Part 2". A heading takes no full stop.
+    (A list item is no heading: its marker opens the line.)"""
+    if fmt != "plain" or not tokens:
+        return set()
+    starts = [0] + [k for k, t in enumerate(tokens) if t.paragraph_start and k]
+    ends = [*starts[1:], len(tokens)]
+    if max(e - s for s, e in zip(starts, ends, strict=True)) < HEADING_BODY_WORDS:
+        return set()
+    out = set()
+    for s, e in zip(starts, ends, strict=True):
+        # the paragraph's first line: all of it, or one over a line of its body that opens with a capital
+        k = next((k for k in range(s, e) if tokens[k].boundary == EOL), e - 1)
+        if k < e - 1 and (e - k - 1 < HEADING_BODY_WORDS or not tokens[k + 1].core[:1].isupper()):
+            continue
+        line = tokens[s : k + 1]
+        if k + 1 >= len(tokens) or len(line) > HEADING_MAX_WORDS:
+            continue
+        if not line[0].core[:1].isupper() or not all(_HEADING_WORD.match(t.text) for t in line):
+            continue
+        if line[0].src and source[: line[0].src[0][0]].rpartition("\n")[2].strip():
+            continue  # (a list item: "- Hire two engineers")
+        if any(t.core.lower().replace("\u2019", "'").split("'")[0] in SPEECH_WORDS for t in line):
+            continue
+        out.add(k)
+    return out
+
+
 def _resolve_end(
     tokens: list[Token],
     i: int,
     capitals: frozenset[int] = frozenset(),
     margin: float = CAPS_END_MARGIN,
     unmarked: bool = False,
+    typed: bool = False,
 ) -> tuple[bool, str | None, str]:
     """For token i at a line end: (ends a sentence?, new text or None, reason). ``capitals``: the
-    tokens in text written in capitals, where a capital says nothing of a sentence's start."""
+    tokens in text written in capitals, where a capital says nothing of a sentence's start; ``typed``:
+    plain text, whose bare line ends are its paragraphs' (a caption paste's are its cues')."""
     tok = tokens[i]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     core = split_affixes(tok.text)[1].lower()
@@ -326,7 +374,7 @@ def _resolve_end(
             return False, None, ""
         return False, tok.text + ":", "a line that leads into a quotation takes a colon"
     if tok.boundary == BARE:
-        reason = "the caption cue ended the sentence without a full stop"
+        reason = f"the {'paragraph' if typed else 'caption cue'} ended the sentence without a full stop"
     elif new_block:
         reason = "the line ended the sentence (a paragraph or a list item follows) without a full stop"
     else:
@@ -392,13 +440,18 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
     punctuated = sum(1 for t in line_ends if _END_RE.search(t.text)) >= PUNCTUATED_SHARE * len(line_ends) > 0
     margin = CAPS_END_MARGIN_PUNCTUATED if punctuated else CAPS_END_MARGIN
     unmarked = _unmarked_lines(tokens)
+    headings = heading_lines(tokens, doc.fmt, doc.source)
     # 1. where sentences end (a turn of another speaker ends the sentence before it, as a bare cue end does)
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < n else None
         if nxt is not None and nxt.speaker != tok.speaker and tok.boundary != BARE:
             tok = tokens[i] = replace(tok, boundary=BARE)
-        if tok.boundary in (BARE, EOL) or nxt is None:
-            end, new_text, reason = _resolve_end(tokens, i, capitals, margin, unmarked)
+        if i in headings:
+            end, new_text = True, None  # (a heading: "Agenda", "Next steps"), a paragraph of its own
+            if nxt is not None and not nxt.paragraph_start:
+                tokens[i + 1] = replace(nxt, paragraph_start=True)
+        elif tok.boundary in (BARE, EOL) or nxt is None:
+            end, new_text, reason = _resolve_end(tokens, i, capitals, margin, unmarked, doc.fmt == "plain")
             if new_text is not None:
                 kind = "sentence-end" if end else "punctuation"
                 changes.append(change_for(tok, kind, new_text, reason, STAGE))

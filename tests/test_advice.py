@@ -173,3 +173,15 @@ def test_its_possessive_only_where_the_model_expects_the_next_word_after_its(har
     assert "it's plenty salty" in prose(out.doc)
     out = run_clean(caption("The company changed it's name last year"), engine=harper_engine)
     assert "changed its name" in prose(out.doc)
+
+
+def test_its_after_a_preposition_and_before_own_is_the_possessive() -> None:
+    """ "at it's most vulnerable", "out of it's pram", "It's own rules": the possessive (a real
+    child's "out of it's pram" in the benchmark). After a verb's particle a new sentence may follow
+    unpunctuated ("come in it's cold"): left alone, as is "it's" before a word the possessive never
+    takes ("proud of it's a" is no possessive)."""
+    out = prose(run_clean(caption("The team is at it's most vulnerable. It's own rules are strict. Come in it's cold")).doc)
+    assert out == "The team is at its most vulnerable. Its own rules are strict. Come in it's cold."
+    out = run_clean(caption("we were proud of it\u2019s history and of it's a kind"))
+    assert "of its\u2019s" not in prose(out.doc) and "of it\u2019s history" not in prose(out.doc)
+    assert [c.after for c in out.changes if c.kind == "grammar"] == ["its"]

@@ -68,6 +68,10 @@ NEVER_AFTER_POSSESSIVE_ITS = frozenset(
     been has have had do does did would could should shall not also just really already always never
     actually probably definitely certainly clearly obviously basically simply almost too there here""".split()
 )
+POSSESSIVE_AFTER = frozenset("of at with from into onto during within without upon throughout towards toward".split())
+"""Prepositions after which "it's" is the possessive its ("at it's most vulnerable", "proud of it's
+history"). Not those that are often a verb's particle, where a new sentence may follow unpunctuated
+("come in it's cold", "hold on it's", "stop by it's"): in, on, by, over, through, for, to."""
 LEGITIMATE_REPEATS = {"had", "that", "is", "do", "bye", "very", "so", "no", "yeah", "ha", "well", "really"}
 
 
@@ -142,6 +146,22 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
             fixed = tok.core[0] + "t's"
             new = tok.with_core(to_curly(fixed) if style == "curly" else fixed)
             reason = f"'its {nxt.core.lower()}' can only be 'it is' (or 'it has'), not the possessive"
+            changes.append(change_for(tok, "grammar", new.text, reason, STAGE, 0.85))
+            tokens[i] = new
+
+    # 2b. "it's" where "its" is meant: "at it's most vulnerable", "has it's own rules"
+    for i in range(len(tokens) - 1):
+        tok, nxt = tokens[i], tokens[i + 1]
+        if tok.core.lower().replace("\u2019", "'") != "it's" or tok.text != tok.core:
+            continue
+        prev = tokens[i - 1] if i else None
+        after_preposition = prev is not None and not prev.sentence_end and prev.text == prev.core and prev.core.lower() in POSSESSIVE_AFTER
+        if nxt.core.lower() == "own" or (after_preposition and nxt.core.lower() not in NEVER_AFTER_POSSESSIVE_ITS):
+            new = tok.with_core(tok.core[0] + "ts")
+            if nxt.core.lower() == "own":
+                reason = "'it's own' is the possessive 'its own' ('it is own' says nothing)"
+            else:
+                reason = f"after '{tokens[i - 1].core.lower()}' comes the possessive 'its', not 'it is'"
             changes.append(change_for(tok, "grammar", new.text, reason, STAGE, 0.85))
             tokens[i] = new
 

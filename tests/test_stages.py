@@ -287,7 +287,8 @@ def test_a_list_in_typed_notes_keeps_its_items_apart() -> None:
 
 def test_list_items_written_in_lower_case_are_sentences_of_their_own() -> None:
     """Typed notes in lower case: each item ends its sentence (a full stop added) instead of running
-    into the next; a numbered item keeps its number and is a paragraph too."""
+    into the next; a numbered item keeps its number and is a paragraph too, its first word a
+    sentence's (a capital; and "1. Move the button" is no slip of a "move" elsewhere)."""
     out = run_clean(
         "notes\n\nrelease status:\n- build 4.2 is mostly done\n- tom says the fix is in review\n\nagenda:\n1. release status\n2) hiring\n"
     )
@@ -296,9 +297,11 @@ def test_list_items_written_in_lower_case_are_sentences_of_their_own() -> None:
         "Build 4.2 is mostly done.",
         "Tom says the fix is in review.",
         "Agenda:",
-        "1. release status.",
-        "2) hiring.\n",
+        "1. Release status.",
+        "2) Hiring.\n",
     ]
+    out = run_clean("Notes\n\nWe agreed that the button has to move.\n\n1. Move the button\n2. Keep the old one\n")
+    assert not [f for f in out.flags if f.kind == "capitalisation"]
 
 
 BODY = "This week we shipped the new importer and fixed the crash that three customers reported on Monday."
@@ -338,6 +341,19 @@ def test_the_writers_blank_line_stays_inside_a_sentence() -> None:
     third = "Rough winds do shake the darling buds of May."
     paras = render_prose(run_clean(f"Sonnet\n\n{first}\n{second}\n\n{third}\n").doc).split("\n\n")[1:]
     assert paras == [f"{first} {second}", third + "\n"]
+
+
+def test_lines_of_verse_keep_their_capitals_and_take_no_full_stops() -> None:
+    """A stanza (short lines, each with a capital, one after a comma or semicolon): a line's end is no
+    sentence's end and its capital no slip ("stopping here / To watch": no full stop after "here",
+    "To" kept). Lines typed one utterance each, with no such comma, are still sentences."""
+    lines = ["Whose woods these are I think I know.", "His house is in the village though;", "He will not see me stopping here"]
+    lines.append("To watch his woods fill up with snow.")
+    out = run_clean("Frost\n\n" + "\n".join(lines) + "\n")
+    assert render_prose(out.doc).split("\n\n")[1] == " ".join(lines) + "\n"
+    assert not [c for c in out.changes if c.kind in ("sentence-end", "capitalisation")]
+    talk = run_clean("Call\n\nHello everyone\nWelcome to the show\nToday we talk about cats\n")
+    assert render_prose(talk.doc).split("\n\n")[1] == "Hello everyone. Welcome to the show. Today we talk about cats.\n"
 
 
 def test_a_paragraphs_missing_full_stop_is_explained_as_the_paragraphs_end() -> None:

@@ -330,6 +330,31 @@ def heading_lines(tokens: list[Token], fmt: str, source: str) -> set[int]:
     return out
 
 
+VERSE_MIN_LINES = 3
+VERSE_MAX_WORDS = 12
+
+
+def verse_line_starts(tokens: list[Token], fmt: str) -> set[int]:
+    """The first tokens of the lines of verse in typed text: a paragraph of ``VERSE_MIN_LINES`` lines
+    or more, none over ``VERSE_MAX_WORDS`` words, each opening with a capital, where a line that
+    ends in a comma or semicolon is followed by one that opens with a capital all the same (prose
+    goes on in lower case there). A verse line's end is no sentence's, and its capital no slip."""
+    if fmt != "plain":
+        return set()
+    out: set[int] = set()
+    starts = [0] + [k for k, t in enumerate(tokens) if t.paragraph_start and k]
+    for s, e in zip(starts, [*starts[1:], len(tokens)], strict=True):
+        lines = [s] + [k + 1 for k in range(s, e - 1) if tokens[k].boundary == EOL]
+        if len(lines) < VERSE_MIN_LINES:
+            continue
+        sizes = [b - a for a, b in zip(lines, [*lines[1:], e], strict=True)]
+        if max(sizes) > VERSE_MAX_WORDS or not all(tokens[k].core[:1].isupper() for k in lines):
+            continue
+        if any(tokens[k - 1].text.rstrip(_CLOSERS).endswith((",", ";")) for k in lines[1:]):
+            out.update(lines)
+    return out
+
+
 def _resolve_end(
     tokens: list[Token],
     i: int,
@@ -441,12 +466,15 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
     margin = CAPS_END_MARGIN_PUNCTUATED if punctuated else CAPS_END_MARGIN
     unmarked = _unmarked_lines(tokens)
     headings = heading_lines(tokens, doc.fmt, doc.source)
+    verse = verse_line_starts(tokens, doc.fmt)
     # 1. where sentences end (a turn of another speaker ends the sentence before it, as a bare cue end does)
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < n else None
         if nxt is not None and nxt.speaker != tok.speaker and tok.boundary != BARE:
             tok = tokens[i] = replace(tok, boundary=BARE)
-        if i in headings:
+        if i + 1 in verse and tok.boundary == EOL and not _END_RE.search(tok.text):
+            end, new_text = False, None  # (a line of verse: "He will not see me stopping here / To watch ...")
+        elif i in headings:
             end, new_text = True, None  # (a heading: "Agenda", "Next steps"), a paragraph of its own
             if nxt is not None and not nxt.paragraph_start:
                 tokens[i + 1] = replace(nxt, paragraph_start=True)
@@ -468,6 +496,8 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
     # "Jo: finalise the plan" in typed notes keeps the writer's case)
     labels = {i for i in starts if i + 1 < n and tokens[i].text.endswith(":") and tokens[i].core.isupper()}
     starts |= {i + 1 for i in labels if speaker_label(tokens[i].text) is not None}
+    # (and a numbered item's first word: "1. Move the button", no slip of the "move" elsewhere)
+    starts |= {i + 1 for i in starts if i + 1 < n and tokens[i].paragraph_start and NUMBERED_ITEM.fullmatch(tokens[i].text)}
     mid_caps = Counter(t.core for i, t in enumerate(tokens) if i not in starts and t.core[:1].isupper())
     # where each word stands inside a sentence, kept up to date as capitals go below
     inside: dict[str, set[int]] = defaultdict(set)
@@ -518,6 +548,8 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
             raised(i, tok, k, f"a name: Harper's dictionary knows '{core.capitalize()}' only with a capital")
             continue
         prev = tokens[i - 1]
+        if i in verse:
+            continue  # a verse line's capital ("To watch his woods fill up with snow")
         after_break = prev.text.rstrip(_CLOSERS).endswith((":", ";")) or _opens_quote(tok) or prev.text.endswith("\u2014")
         if not core[0].isupper() or core[1:] != core[1:].lower() or after_break:
             continue

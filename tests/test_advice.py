@@ -188,3 +188,9 @@ def test_its_after_a_preposition_and_before_own_is_the_possessive() -> None:
     out = run_clean(caption("we were proud of it\u2019s history and of it's a kind"))
     assert "of its\u2019s" not in prose(out.doc) and "of it\u2019s history" not in prose(out.doc)
     assert [c.after for c in out.changes if c.kind == "grammar"] == ["its"]
+    # a new user's blog: "has it's bad days", "about it's moods"; and the other way, "Its amazing
+    # what", "whether its worth the effort" (but "its worth is" is the possessive's noun)
+    out = prose(run_clean(caption("The garden has it's bad days and I worry about it's moods. Its amazing what rain does")).doc)
+    assert out == "The garden has its bad days and I worry about its moods. It's amazing what rain does."
+    out = prose(run_clean(caption("I wonder whether its worth the effort, since its worth is hard to measure")).doc)
+    assert out == "I wonder whether it's worth the effort, since its worth is hard to measure."

@@ -55,7 +55,8 @@ IT_IS_ADVERBS = frozenset(
     """not really also always never actually probably definitely certainly clearly obviously basically simply
     almost already been going getting becoming""".split()
 )
-CLAUSE_WORDS = frozenset("and but or so because that to if when as since though although".split())
+WORTH_OBJECTS = frozenset("the a an it every all your my our their this that".split())
+CLAUSE_WORDS = frozenset("and but or so because that to if when as since though although what how who why where whether".split())
 # Words that can never follow the possessive "its": before one of them "it's" is right, and advice
 # to write "its" is wrong ("It's what matters", "It's not", "It's also"). Left out on purpose, since
 # they can follow the possessive: very, own, only, most, one, every, all, no, being, will, might,
@@ -68,10 +69,11 @@ NEVER_AFTER_POSSESSIVE_ITS = frozenset(
     been has have had do does did would could should shall not also just really already always never
     actually probably definitely certainly clearly obviously basically simply almost too there here""".split()
 )
-POSSESSIVE_AFTER = frozenset("of at with from into onto during within without upon throughout towards toward".split())
-"""Prepositions after which "it's" is the possessive its ("at it's most vulnerable", "proud of it's
-history"). Not those that are often a verb's particle, where a new sentence may follow unpunctuated
-("come in it's cold", "hold on it's", "stop by it's"): in, on, by, over, through, for, to."""
+POSSESSIVE_AFTER = frozenset("of at with from into onto during within without upon throughout towards toward about has have had".split())
+"""Prepositions (and the verb "have") after which "it's" is the possessive its ("at it's most
+vulnerable", "proud of it's history", "the garden has it's bad days"). Not those that are often a
+verb's particle, where a new sentence may follow unpunctuated ("come in it's cold", "hold on it's",
+"stop by it's"): in, on, by, over, through, for, to."""
 LEGITIMATE_REPEATS = {"had", "that", "is", "do", "bye", "very", "so", "no", "yeah", "ha", "well", "really"}
 
 
@@ -138,11 +140,13 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
         tok, nxt = tokens[i], tokens[i + 1]
         if tok.core.lower() != "its" or tok.text != tok.core or tok.sentence_end:
             continue
-        if nxt.core.lower() not in IT_IS_PREDICATES and nxt.core.lower() not in IT_IS_ADVERBS:
-            continue
         after = tokens[i + 2].core.lower() if i + 2 < len(tokens) else ""
+        # ("its worth the effort", "its worth it", "its worth asking": the possessive's worth is a noun, "its worth is")
+        worth = nxt.core.lower() == "worth" and nxt.text == nxt.core and (after in WORTH_OBJECTS or after.endswith("ing"))
+        if nxt.core.lower() not in IT_IS_PREDICATES and nxt.core.lower() not in IT_IS_ADVERBS and not worth:
+            continue
         closes = nxt.text != nxt.core and nxt.text.rstrip("\"'\u201d\u2019").endswith((",", ".", ";", ":", "!", "?"))
-        if nxt.core.lower() in IT_IS_ADVERBS or closes or (nxt.text == nxt.core and after in CLAUSE_WORDS):
+        if worth or nxt.core.lower() in IT_IS_ADVERBS or closes or (nxt.text == nxt.core and after in CLAUSE_WORDS):
             fixed = tok.core[0] + "t's"
             new = tok.with_core(to_curly(fixed) if style == "curly" else fixed)
             reason = f"'its {nxt.core.lower()}' can only be 'it is' (or 'it has'), not the possessive"

@@ -42,6 +42,10 @@ def split_affixes(text: str) -> tuple[str, str, str]:
     return m.group(1), m.group(2) or "", m.group(3)
 
 
+_NUMBERED = re.compile(r"\d{1,3}[.)]")
+"""A numbered list item's number ("1.", "2)"), as the readers' list items have it."""
+
+
 def words_of(text: str) -> list[str]:
     """The words in a piece of text, apostrophes unified."""
     return [w.replace("\u2019", "'") for w in WORD_RE.findall(text)]
@@ -61,6 +65,9 @@ class Token:
     """What followed it in the source: SPACE, LINE, RUNON, BARE or EOL."""
     sentence_end: bool = False
     paragraph_start: bool = False
+    list_marker: str = ""
+    """The bullet (``-``, ``*``, ``\u2022``) that opened the typed list item this token starts: the prose
+    writes it before the item, subtitles never show it."""
     time: tuple[int, int] | None = None
     """Start and end in milliseconds, when the source or an aligner gave one."""
     time_source: str | None = None
@@ -163,11 +170,19 @@ class Document:
         return [(s, e) for s, e in zip(starts, ends, strict=True) if e > s]
 
     def text_of(self, start: int, end: int) -> str:
-        return " ".join(t.text for t in self.tokens[start:end])
+        return " ".join(f"{t.list_marker} {t.text}" if t.list_marker else t.text for t in self.tokens[start:end])
 
     def body_text(self) -> str:
-        """The prose body: paragraphs separated by a blank line."""
-        return "\n\n".join(self.text_of(s, e) for s, e in self.paragraphs())
+        """The prose body: paragraphs separated by a blank line, the items of a list by a line break."""
+        out: list[str] = []
+        was_item = False
+        for s, e in self.paragraphs():
+            item = bool(self.tokens[s].list_marker) or bool(_NUMBERED.fullmatch(self.tokens[s].text))
+            if out:
+                out.append("\n" if item and was_item else "\n\n")
+            out.append(self.text_of(s, e))
+            was_item = item
+        return "".join(out)
 
     def source_text(self, span: Span) -> str:
         return self.source[span[0] : span[1]]

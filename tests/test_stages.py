@@ -274,12 +274,16 @@ def test_a_full_stop_after_a_word_ends_a_sentence_though_the_next_starts_lower_c
 
 
 def test_a_list_in_typed_notes_keeps_its_items_apart() -> None:
-    """A bullet opening a line ("- ", "* ", "• ") marks a list item: the marker goes (reported) and
-    the item is a paragraph of its own, after the lead-in line that ends in a colon; it is not a
-    dash between clauses run into one paragraph."""
+    """A bullet opening a line ("- ", "* ", "• ") marks a list item: the item is a paragraph of its
+    own, after the lead-in line that ends in a colon, its bullet kept before it and the items on
+    consecutive lines; it is not a dash between clauses run into one paragraph. Subtitles never
+    show the bullet."""
     out = run_clean("We met today and talked about the plan.\n\nAction items:\n- Jo: finalise the plan\n* Sam: chase the sign off\n")
-    assert render_prose(out.doc).split("\n\n")[-3:] == ["Action items:", "Jo: finalise the plan.", "Sam: chase the sign off.\n"]
-    assert [c.before for c in out.changes if c.kind == "list"] == ["-", "*"]
+    assert render_prose(out.doc).split("\n\n")[-2:] == ["Action items:", "- Jo: finalise the plan.\n* Sam: chase the sign off.\n"]
+    assert not [c for c in out.changes if c.kind == "list"]
+    assert [t.text for t in out.doc.tokens if t.list_marker] == ["Jo:", "Sam:"]
+    # the output read again is the same
+    assert render_prose(run_clean(render_prose(out.doc)).doc) == render_prose(out.doc)
     # a lead-in line before the writer's own paragraph stays a paragraph of its own too
     out = run_clean("Action items:\n\nJo will finalise the plan\n")
     assert render_prose(out.doc).split("\n\n") == ["Action items:", "Jo will finalise the plan.\n"]
@@ -294,11 +298,9 @@ def test_list_items_written_in_lower_case_are_sentences_of_their_own() -> None:
     )
     assert render_prose(out.doc).split("\n\n")[1:] == [
         "Release status:",
-        "Build 4.2 is mostly done.",
-        "Tom says the fix is in review.",
+        "- Build 4.2 is mostly done.\n- Tom says the fix is in review.",
         "Agenda:",
-        "1. Release status.",
-        "2) Hiring.\n",
+        "1. Release status.\n2) Hiring.\n",
     ]
     out = run_clean("Notes\n\nWe agreed that the button has to move.\n\n1. Move the button\n2. Keep the old one\n")
     assert not [f for f in out.flags if f.kind == "capitalisation"]
@@ -318,7 +320,7 @@ def test_a_heading_in_typed_text_takes_no_full_stop() -> None:
         BODY,
         "Summary",
         BODY,
-        "Hire two engineers.",
+        "- Hire two engineers.",
         "Thank you.",
         "Fair enough.",
         "Part 2",

@@ -63,6 +63,7 @@ def split_token(tok: Token, parts: Sequence[str]) -> list[Token]:
                 boundary=tok.boundary if last else "",
                 sentence_end=tok.sentence_end if last else False,
                 paragraph_start=tok.paragraph_start if k == 0 else False,
+                list_marker=tok.list_marker if k == 0 else "",
             )
         )
     return out
@@ -97,7 +98,7 @@ def delete_token(tokens: list[Token], i: int) -> Token:
             boundary=gone.boundary or prev.boundary,
         )
     if gone.paragraph_start and i < len(tokens):
-        tokens[i] = replace(tokens[i], paragraph_start=True)
+        tokens[i] = replace(tokens[i], paragraph_start=True, list_marker=gone.list_marker or tokens[i].list_marker)
     return gone
 
 
@@ -119,7 +120,7 @@ def delete_tokens(tokens: list[Token], indices: Iterable[int]) -> None:
             prev = work[k - 1]
             work[k - 1] = replace(prev, sentence_end=prev.sentence_end or tok.sentence_end, boundary=tok.boundary or prev.boundary)
         if tok.paragraph_start and kept:
-            kept[-1] = replace(kept[-1], paragraph_start=True)
+            kept[-1] = replace(kept[-1], paragraph_start=True, list_marker=tok.list_marker or kept[-1].list_marker)
     tokens[:] = kept[::-1]
 
 

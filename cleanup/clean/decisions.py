@@ -398,6 +398,7 @@ def _resolve(doc: Document, flag: Flag, replacement: str) -> tuple[Document, Cha
         text=lead + replacement.strip() + trail,
         src=tuple(sp for t in old for sp in t.src),
         paragraph_start=first.paragraph_start,
+        list_marker=first.list_marker,
         sentence_end=any(t.sentence_end for t in old),
         cue=first.cue,
         time=(first.time[0], last.time[1]) if first.time and last.time else first.time or last.time,

@@ -119,17 +119,22 @@ def spacing(doc: Document, ctx: Context) -> StageResult:
     # 1. dashes between clauses
     out: list[Token] = []
     last = len(tokens) - 1
-    item = False
+    item: str | None = None
     for i, tok in enumerate(tokens):
-        if item:  # the first word of a list item starts a paragraph
-            tok = replace(tok, paragraph_start=True)
-            item = False
+        if item is not None:  # the first word of a list item starts a paragraph
+            tok = replace(tok, paragraph_start=True, list_marker=item)
+            item = None
         if _list_marker(doc, tokens, i):
             if NUMBERED_ITEM.fullmatch(tok.text):  # "1." stays: the number is the item's
                 out.append(replace(tok, paragraph_start=True))
                 continue
-            changes.append(change_for(tok, "list", "", "a list item's marker: the item is a paragraph of its own", STAGE))
-            item = True
+            if doc.fmt == "plain":
+                item = tok.text  # (typed notes: the prose keeps the bullet, before an item that is a paragraph of its own)
+            else:
+                changes.append(
+                    change_for(tok, "list", "", "a list item's marker or a dialogue dash: what follows is a paragraph of its own", STAGE)
+                )
+                item = ""
             continue
         carried = _CARRIED_ELLIPSIS.match(tok.text)
         if carried and out and out[-1].text.rstrip(_CLOSING).endswith(("...", "\u2026")) and first_alpha_index(tok.text) >= 0:

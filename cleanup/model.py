@@ -66,6 +66,8 @@ class Token:
     sentence_end: bool = False
     paragraph_start: bool = False
     list_marker: str = ""
+    line_break: bool = False
+    """A line of verse ends here: the prose breaks the line after it (subtitles break as they will)."""
     """The bullet (``-``, ``*``, ``\u2022``) that opened the typed list item this token starts: the prose
     writes it before the item, subtitles never show it."""
     time: tuple[int, int] | None = None
@@ -170,7 +172,12 @@ class Document:
         return [(s, e) for s, e in zip(starts, ends, strict=True) if e > s]
 
     def text_of(self, start: int, end: int) -> str:
-        return " ".join(f"{t.list_marker} {t.text}" if t.list_marker else t.text for t in self.tokens[start:end])
+        out: list[str] = []
+        for k, t in enumerate(self.tokens[start:end]):
+            if k:
+                out.append("\n" if self.tokens[start + k - 1].line_break else " ")
+            out.append(f"{t.list_marker} {t.text}" if t.list_marker else t.text)
+        return "".join(out)
 
     def body_text(self) -> str:
         """The prose body: paragraphs separated by a blank line, the items of a list by a line break."""

@@ -348,11 +348,13 @@ def test_the_writers_blank_line_stays_inside_a_sentence() -> None:
 def test_lines_of_verse_keep_their_capitals_and_take_no_full_stops() -> None:
     """A stanza (short lines, each with a capital, one after a comma or semicolon): a line's end is no
     sentence's end and its capital no slip ("stopping here / To watch": no full stop after "here",
-    "To" kept). Lines typed one utterance each, with no such comma, are still sentences."""
+    "To" kept), and the prose keeps its lines. Lines typed one utterance each, with no such comma,
+    are still sentences, run into one paragraph."""
     lines = ["Whose woods these are I think I know.", "His house is in the village though;", "He will not see me stopping here"]
     lines.append("To watch his woods fill up with snow.")
     out = run_clean("Frost\n\n" + "\n".join(lines) + "\n")
-    assert render_prose(out.doc).split("\n\n")[1] == " ".join(lines) + "\n"
+    assert render_prose(out.doc).split("\n\n")[1] == "\n".join(lines) + "\n"  # its lines kept
+    assert render_prose(run_clean(render_prose(out.doc)).doc) == render_prose(out.doc)
     assert not [c for c in out.changes if c.kind in ("sentence-end", "capitalisation")]
     talk = run_clean("Call\n\nHello everyone\nWelcome to the show\nToday we talk about cats\n")
     assert render_prose(talk.doc).split("\n\n")[1] == "Hello everyone. Welcome to the show. Today we talk about cats.\n"

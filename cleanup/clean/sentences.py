@@ -472,8 +472,10 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
         nxt = tokens[i + 1] if i + 1 < n else None
         if nxt is not None and nxt.speaker != tok.speaker and tok.boundary != BARE:
             tok = tokens[i] = replace(tok, boundary=BARE)
-        if i + 1 in verse and tok.boundary == EOL and not _END_RE.search(tok.text):
-            end, new_text = False, None  # (a line of verse: "He will not see me stopping here / To watch ...")
+        if i + 1 in verse and tok.boundary == EOL:
+            # (a line of verse: "He will not see me stopping here / To watch ...", its line kept)
+            end, new_text = _punct_ends(tok, nxt, tokens[i - 1] if i > 0 else None), None
+            tok = replace(tok, line_break=True)
         elif i in headings:
             end, new_text = True, None  # (a heading: "Agenda", "Next steps"), a paragraph of its own
             if nxt is not None and not nxt.paragraph_start:

@@ -180,13 +180,14 @@ class Document:
         return "".join(out)
 
     def body_text(self) -> str:
-        """The prose body: paragraphs separated by a blank line, the items of a list by a line break."""
+        """The prose body: paragraphs separated by a blank line; the items of a list, and the line that
+        leads into it with a colon, by a line break."""
         out: list[str] = []
         was_item = False
         for s, e in self.paragraphs():
             item = bool(self.tokens[s].list_marker) or bool(_NUMBERED.fullmatch(self.tokens[s].text))
             if out:
-                out.append("\n" if item and was_item else "\n\n")
+                out.append("\n" if item and (was_item or out[-1].endswith(":")) else "\n\n")
             out.append(self.text_of(s, e))
             was_item = item
         return "".join(out)

@@ -146,7 +146,7 @@ def _lm_gain(cm: ContextModel, cores: list[str], i: int) -> float:
 LINE_END_POINTS = 2.0
 """A line end of a text typed one utterance a line counts as a pause of 500 ms (the points of
 ``PAUSE_UNIT_MS``): the writer's own break, most often a sentence's end. Not in a text whose lines
-were wrapped to a width (see ``_wrapped``), nor in captions, whose cue ends are no such break."""
+were wrapped to a width (see ``is_wrapped``), nor in captions, whose cue ends are no such break."""
 WRAPPED_SHARE = 0.8
 NEVER_END = frozenset("a an the of to and or nor but my your his her our their its with from for at by than".split())
 """Words no typed line ends a sentence on; on any other word of ``CANNOT_END`` it may, at a cost
@@ -154,7 +154,7 @@ of ``LINE_END_UNLIKELY`` points."""
 LINE_END_UNLIKELY = 0.5
 
 
-def _wrapped(tokens: list[Token]) -> bool:
+def is_wrapped(tokens: list[Token]) -> bool:
     """Whether the text's lines were filled to a width: for most of them (``WRAPPED_SHARE``), the
     next line's first word would not have fitted after them within the longest line."""
     lines: list[list[str]] = [[]]
@@ -233,7 +233,7 @@ def restore(doc: Document, ctx: Context) -> StageResult:
     tokens = list(doc.tokens)
     cores = [t.core.lower().replace("\u2019", "'") for t in tokens]
     pauses = _pauses(tokens)
-    line_ends = frozenset() if _wrapped(tokens) else frozenset(i for i, t in enumerate(tokens) if t.boundary == EOL and t.time is None)
+    line_ends = frozenset() if is_wrapped(tokens) else frozenset(i for i, t in enumerate(tokens) if t.boundary == EOL and t.time is None)
     ends = _boundaries(cores, pauses, line_ends)
     ends.add(len(tokens) - 1)
     start = 0

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from cleanup.clean.base import Context, StageResult, change_for, code_mask, first_alpha_index, in_capitals
 from cleanup.clean.lexicon import get_context_model, get_lexicon
-from cleanup.clean.restore import is_question
+from cleanup.clean.restore import is_question, is_wrapped
 from cleanup.model import BARE, EOL, Change, Document, Flag, Token, split_affixes, token_span
 from cleanup.readers.timed import speaker_label
 
@@ -284,6 +284,8 @@ def _unmarked_lines(tokens: list[Token]) -> bool:
     return True
 
 
+FILLED_MIN_ENDS = 3
+"""Full stops inside lines (before a capital) that make wrapped text one that punctuates its sentences."""
 HEADING_MAX_WORDS = 5
 HEADING_BODY_WORDS = 12
 SPEECH_WORDS = frozenset(
@@ -295,7 +297,7 @@ SPEECH_WORDS = frozenset(
 )
 """Words of something said, not of a heading: a short line of them alone is a reply ("Thank you",
 "Fair enough", "Good morning") and takes its full stop."""
-_HEADING_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9&'\u2019/-]*$")
+_HEADING_WORD = re.compile(r"^\(?[A-Za-z0-9](?:[A-Za-z0-9&'\u2019/.-]*[A-Za-z0-9])?\)?$")
 
 
 def heading_lines(tokens: list[Token], fmt: str, source: str) -> set[int]:
@@ -362,10 +364,12 @@ def _resolve_end(
     margin: float = CAPS_END_MARGIN,
     unmarked: bool = False,
     typed: bool = False,
+    filled: bool = False,
 ) -> tuple[bool, str | None, str]:
     """For token i at a line end: (ends a sentence?, new text or None, reason). ``capitals``: the
     tokens in text written in capitals, where a capital says nothing of a sentence's start; ``typed``:
-    plain text, whose bare line ends are its paragraphs' (a caption paste's are its cues')."""
+    plain text, whose bare line ends are its paragraphs' (a caption paste's are its cues'); ``filled``:
+    prose wrapped to a width that marks its own sentence ends, where a line's end is the width's."""
     tok = tokens[i]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     core = split_affixes(tok.text)[1].lower()
@@ -375,7 +379,15 @@ def _resolve_end(
         shortened = tok.core.lower() in SHORTENED and nxt is not None and _starts_lower(nxt)  # "2 tbsp." / "sugar"
         abbreviation = bool(tok.core) and (_is_abbreviation(tok.text, prev, nxt) or shortened) and tok.text.rstrip(_CLOSERS).endswith(".")
         bracket = not tok.core and ("[" in tok.text or "(" in tok.text)
-        return _punct_ends(tok, nxt, prev) or (tok.boundary == BARE and not abbreviation and not bracket), None, ""
+        # (a list item or the writer's paragraph after "etc." opens a sentence too)
+        new_block = nxt is not None and nxt.paragraph_start and tok.boundary in (EOL, BARE)
+        return (
+            _punct_ends(tok, nxt, prev)
+            or ((tok.boundary == BARE or new_block) and not abbreviation and not bracket)
+            or (new_block and tok.core.lower() in ABBREVIATIONS_THAT_END),
+            None,
+            "",
+        )
     if trail.rstrip(_CLOSERS).endswith(":") and nxt is not None and nxt.paragraph_start:
         return True, None, ""  # a lead-in before the writer's paragraph or list: "Action items:"
     if trail.rstrip(_CLOSERS).endswith((":", ";", ",", "\u2014", "-")) or tok.text.endswith("\u2014"):
@@ -385,7 +397,7 @@ def _resolve_end(
     # the writer's paragraph or a list item after the line ends the sentence, whatever its case
     new_block = nxt is not None and nxt.paragraph_start and core not in CONTINUATION_WORDS
     if tok.boundary == EOL and not new_block and nxt is not None:
-        if core in CONTINUATION_WORDS:
+        if core in CONTINUATION_WORDS or filled:
             return False, None, ""
         if not _starts_upper(nxt) and not (unmarked and _starts_lower(nxt) and not _runs_on(tokens, i, CAPS_END_MARGIN)):
             return False, None, ""
@@ -466,6 +478,17 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
     margin = CAPS_END_MARGIN_PUNCTUATED if punctuated else CAPS_END_MARGIN
     unmarked = _unmarked_lines(tokens)
     headings = heading_lines(tokens, doc.fmt, doc.source)
+    # typed prose wrapped to a width, that ends its sentences with full stops inside its lines: an
+    # unpunctuated line end there is the width's ("you should change / ZLIB_VERSION", "the United /
+    # Kingdom"), not a sentence's
+    inside_ends = sum(1 for k, t in enumerate(tokens[:-1]) if t.boundary != EOL and _END_RE.search(t.text) and _starts_upper(tokens[k + 1]))
+    filled: set[int] = set()
+    if doc.fmt == "plain" and inside_ends >= FILLED_MIN_ENDS:
+        whole = is_wrapped(tokens)
+        bounds = [0] + [k for k, t in enumerate(tokens) if t.paragraph_start and k]
+        for s, e in zip(bounds, [*bounds[1:], n], strict=True):
+            if whole or is_wrapped(tokens[s:e]):  # (the text's width, or its paragraph's: a FAQ's answers)
+                filled.update(range(s, e))
     verse = verse_line_starts(tokens, doc.fmt)
     # 1. where sentences end (a turn of another speaker ends the sentence before it, as a bare cue end does)
     for i, tok in enumerate(tokens):
@@ -481,7 +504,7 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
             if nxt is not None and not nxt.paragraph_start:
                 tokens[i + 1] = replace(nxt, paragraph_start=True)
         elif tok.boundary in (BARE, EOL) or nxt is None:
-            end, new_text, reason = _resolve_end(tokens, i, capitals, margin, unmarked, doc.fmt == "plain")
+            end, new_text, reason = _resolve_end(tokens, i, capitals, margin, unmarked, doc.fmt == "plain", i in filled)
             if new_text is not None:
                 kind = "sentence-end" if end else "punctuation"
                 changes.append(change_for(tok, kind, new_text, reason, STAGE))

@@ -110,6 +110,22 @@ def _list_marker(doc: Document, tokens: list[Token], i: int) -> bool:
     )
 
 
+_UNDERLINE = re.compile(r"([=~^#*_-])\1{2,}")
+
+
+def _underline(doc: Document, tokens: list[Token], i: int) -> bool:
+    """Whether token ``i`` underlines the line above it (``=====``, ``-----``) in typed text: a run of
+    one such character, alone on its line, right under a line of words."""
+    return (
+        doc.fmt == "plain"
+        and bool(_UNDERLINE.fullmatch(tokens[i].text))
+        and i > 0
+        and tokens[i - 1].boundary == EOL
+        and first_alpha_index(tokens[i - 1].text) >= 0
+        and tokens[i].boundary in (EOL, BARE)
+    )
+
+
 def spacing(doc: Document, ctx: Context) -> StageResult:
     changes: list[Change] = []
     tokens = list(doc.tokens)
@@ -120,10 +136,22 @@ def spacing(doc: Document, ctx: Context) -> StageResult:
     out: list[Token] = []
     last = len(tokens) - 1
     item: str | None = None
+    heading_ends = False
     for i, tok in enumerate(tokens):
         if item is not None:  # the first word of a list item starts a paragraph
             tok = replace(tok, paragraph_start=True, list_marker=item)
             item = None
+        if heading_ends:  # (the line after a heading's underline starts a paragraph)
+            tok = replace(tok, paragraph_start=True)
+            heading_ends = False
+        if _underline(doc, tokens, i) and out:
+            # "Agenda" over "======": the line above is a heading, a paragraph of its own
+            changes.append(
+                change_for(tok, "layout", "", "a heading's underline: the line above is a heading, a paragraph of its own", STAGE)
+            )
+            out[-1] = replace(out[-1], boundary=BARE)
+            heading_ends = True
+            continue
         if _list_marker(doc, tokens, i):
             if NUMBERED_ITEM.fullmatch(tok.text):  # "1." stays: the number is the item's
                 out.append(replace(tok, paragraph_start=True))

@@ -391,6 +391,17 @@ def test_a_list_item_after_etc_opens_a_sentence() -> None:
     assert out.endswith("- Distrust of governments, etc.\n- The belief that it is gone.\n")
 
 
+def test_code_opening_a_sentence_keeps_its_case() -> None:
+    """A URL, a function, an identifier, a path or a file name opening a sentence is not given a
+    capital (a new user's zlib FAQ had "Http://www.gzip.org", "Compress()", "Dh_testroot")."""
+    text = "Notes\n\nSee the FAQ. http://www.gzip.org/ has it. compress() is simple. dh_testroot checks it.\n"
+    text += "libz.so is the library. e.g. this one.\n"
+    out = render_prose(run_clean(text).doc)
+    for code in ("http://www.gzip.org/", "compress()", "dh_testroot", "libz.so"):
+        assert f". {code} " in out, code
+    assert ". E.g. this one." in out
+
+
 def test_a_paragraphs_missing_full_stop_is_explained_as_the_paragraphs_end() -> None:
     """In typed text a blank line ends the paragraph, not a caption cue: the report says so."""
     out = run_clean("Notes\n\nWe met today and talked about the plan\n\nThen we left for home.\n")

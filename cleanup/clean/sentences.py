@@ -284,6 +284,9 @@ def _unmarked_lines(tokens: list[Token]) -> bool:
     return True
 
 
+_CODE_LIKE = re.compile(r"://|^\W*www\.|::|\(\)|\w_\w|\w/\w|[a-z]\.[a-z]{1,4}\b(?!\.)")
+"""A URL, a file name, a function, an identifier or a path opening a sentence keeps its case
+(``http://...``, ``libz.so``, ``compress()``, ``dh_testroot``, ``debian/rules``); ``e.g.`` is no file."""
 FILLED_MIN_ENDS = 3
 """Full stops inside lines (before a capital) that make wrapped text one that punctuates its sentences."""
 HEADING_MAX_WORDS = 5
@@ -551,7 +554,13 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
             continue
         if i in starts:
             # (`code` keeps its case, and so does "19th")
-            if tok.text[k].islower() and not any(ch.isupper() for ch in core[1:]) and not any(ch in "`0123456789" for ch in tok.text[:k]):
+            if (
+                tok.text[k].islower()
+                and not any(ch.isupper() for ch in core[1:])
+                and not any(ch in "`0123456789" for ch in tok.text[:k])
+                and not code[i]
+                and not _CODE_LIKE.search(tok.text)
+            ):
                 raised(i, tok, k, "a sentence starts with a capital")
             continue
         if (

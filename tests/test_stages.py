@@ -22,6 +22,9 @@ def test_spacing_dashes_and_detached_punctuation() -> None:
 def test_inner_double_hyphen_becomes_spaced_em_dash() -> None:
     out = run_clean(caption("It was life--including work."))
     assert prose(out.doc) == "It was life \u2014 including work."
+    # a command's long option after a slash is no dash (a new user's dpkg spec: "-r/--root-command")
+    out = run_clean(caption('Give it "-r/--root-command" and the tool runs.'))
+    assert '"-r/--root-command"' in prose(out.doc)
 
 
 def test_quotes_take_the_majority_style() -> None:

@@ -20,7 +20,8 @@ from cleanup.model import BARE, EOL, Change, Document, Flag, Token
 STAGE = "spacing"
 EM_DASH = "\u2014"
 _DASH_TOKENS = {"-", "--", "---", "\u2013", "\u2013\u2013", "\u2014"}
-_INNER_DOUBLE_HYPHEN = re.compile(r"^(.*[^\W_][^\w\-]*)(-{2,})([^\w\-]*[^\W_].*)$")
+_INNER_DOUBLE_HYPHEN = re.compile(r"^(.*[^\W_][^\w\-/=|]*)(-{2,})([^\w\-]*[^\W_].*)$")
+"""``life--including``; not a command's long option after a slash, an equals sign or a bar (``-r/--root-command``)."""
 # "in.Then": a lower-case word, a sentence's full stop (? !), a capitalised word, no space between.
 # Letters only on both sides, so that "3.14", "v2.Final", "Node.js", "e.g.", "U.S.", "Ph.D." and
 # "www.Example.com" never match.

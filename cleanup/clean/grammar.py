@@ -156,7 +156,7 @@ def grammar(doc: Document, ctx: Context) -> StageResult:
     # 2b. "it's" where "its" is meant: "at it's most vulnerable", "has it's own rules"
     for i in range(len(tokens) - 1):
         tok, nxt = tokens[i], tokens[i + 1]
-        if tok.core.lower().replace("\u2019", "'") != "it's" or tok.text != tok.core:
+        if tok.text[:2].lower() != "it" or tok.core.lower().replace("\u2019", "'") != "it's" or tok.text != tok.core:
             continue
         prev = tokens[i - 1] if i else None
         after_preposition = prev is not None and not prev.sentence_end and prev.text == prev.core and prev.core.lower() in POSSESSIVE_AFTER

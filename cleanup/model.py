@@ -42,8 +42,8 @@ def split_affixes(text: str) -> tuple[str, str, str]:
     return m.group(1), m.group(2) or "", m.group(3)
 
 
-_NUMBERED = re.compile(r"\d{1,3}[.)]")
-"""A numbered list item's number ("1.", "2)"), as the readers' list items have it."""
+NUMBERED_ITEM = re.compile(r"\d{1,3}[.)]")
+"""A numbered list item's number ("1.", "2)"): it opens the item, it ends no sentence."""
 
 
 def words_of(text: str) -> list[str]:
@@ -66,10 +66,10 @@ class Token:
     sentence_end: bool = False
     paragraph_start: bool = False
     list_marker: str = ""
-    line_break: bool = False
-    """A line of verse ends here: the prose breaks the line after it (subtitles break as they will)."""
     """The bullet (``-``, ``*``, ``\u2022``) that opened the typed list item this token starts: the prose
     writes it before the item, subtitles never show it."""
+    line_break: bool = False
+    """A line of verse ends here: the prose breaks the line after it (subtitles break as they will)."""
     time: tuple[int, int] | None = None
     """Start and end in milliseconds, when the source or an aligner gave one."""
     time_source: str | None = None
@@ -185,7 +185,7 @@ class Document:
         out: list[str] = []
         was_item = False
         for s, e in self.paragraphs():
-            item = bool(self.tokens[s].list_marker) or bool(_NUMBERED.fullmatch(self.tokens[s].text))
+            item = bool(self.tokens[s].list_marker) or bool(NUMBERED_ITEM.fullmatch(self.tokens[s].text))
             if out:
                 out.append("\n" if item and (was_item or out[-1].endswith(":")) else "\n\n")
             out.append(self.text_of(s, e))

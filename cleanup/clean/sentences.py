@@ -19,7 +19,7 @@ from dataclasses import replace
 from cleanup.clean.base import Context, StageResult, change_for, code_mask, first_alpha_index, in_capitals
 from cleanup.clean.lexicon import get_context_model, get_lexicon
 from cleanup.clean.restore import is_question, is_wrapped
-from cleanup.model import BARE, EOL, Change, Document, Flag, Token, split_affixes, token_span
+from cleanup.model import BARE, EOL, NUMBERED_ITEM, Change, Document, Flag, Token, split_affixes, token_span
 from cleanup.readers.timed import speaker_label
 
 STAGE = "sentences"
@@ -173,9 +173,6 @@ def _punct_ends(tok: Token, nxt: Token | None, prev: Token | None = None) -> boo
     return nxt is None or not _starts_lower(nxt) or _word_stop(tok)
 
 
-NUMBERED_ITEM = re.compile(r"\d{1,3}[.)]")
-"""A numbered list item's number ("1.", "2)"): it opens the item, it ends no sentence."""
-
 # A person's title: the word after it is a name ("Dr. smith" -> Dr. Smith).
 _TITLES = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Mr", "Mrs", "Ms", "Dr", "mr.", "mrs.", "ms.", "mr", "mrs"})
 
@@ -303,21 +300,17 @@ SPEECH_WORDS = frozenset(
 _HEADING_WORD = re.compile(r"^\(?[A-Za-z0-9](?:[A-Za-z0-9&'\u2019/.-]*[A-Za-z0-9])?\)?$")
 
 
-def heading_lines(tokens: list[Token], fmt: str, source: str) -> set[int]:
+def heading_lines(tokens: list[Token], paragraphs: list[tuple[int, int]], source: str) -> set[int]:
     """The last tokens of the lines of typed text that are headings: a line standing alone between
     blank lines (or before a list), or opening a paragraph over a long line that starts with a
     capital; at most ``HEADING_MAX_WORDS`` words with a capital first and no punctuation, none of
     them a word of speech (``SPEECH_WORDS``), in a text whose paragraphs are longer
     (``HEADING_BODY_WORDS``): "Agenda", "Next steps", "Part 2". A heading takes no full stop.
-    (A list item is no heading: its marker opens the line.)"""
-    if fmt != "plain" or not tokens:
-        return set()
-    starts = [0] + [k for k, t in enumerate(tokens) if t.paragraph_start and k]
-    ends = [*starts[1:], len(tokens)]
-    if max(e - s for s, e in zip(starts, ends, strict=True)) < HEADING_BODY_WORDS:
+    (A list item is no heading: its marker opens the line.) ``paragraphs``: the typed text's."""
+    if not paragraphs or max(e - s for s, e in paragraphs) < HEADING_BODY_WORDS:
         return set()
     out = set()
-    for s, e in zip(starts, ends, strict=True):
+    for s, e in paragraphs:
         # the paragraph's first line: all of it, or one over a line of its body that opens with a capital
         k = next((k for k in range(s, e) if tokens[k].boundary == EOL), e - 1)
         if k < e - 1 and (e - k - 1 < HEADING_BODY_WORDS or not tokens[k + 1].core[:1].isupper()):
@@ -327,7 +320,8 @@ def heading_lines(tokens: list[Token], fmt: str, source: str) -> set[int]:
             continue
         if not line[0].core[:1].isupper() or not all(_HEADING_WORD.match(t.text) for t in line):
             continue
-        if line[0].src and source[: line[0].src[0][0]].rpartition("\n")[2].strip():
+        at = line[0].src[0][0] if line[0].src else 0
+        if line[0].src and source[source.rfind("\n", 0, at) + 1 : at].strip():
             continue  # (a list item: "- Hire two engineers")
         if any(t.core.lower().replace("\u2019", "'").split("'")[0] in SPEECH_WORDS for t in line):
             continue
@@ -339,16 +333,14 @@ VERSE_MIN_LINES = 3
 VERSE_MAX_WORDS = 12
 
 
-def verse_line_starts(tokens: list[Token], fmt: str) -> set[int]:
+def verse_line_starts(tokens: list[Token], paragraphs: list[tuple[int, int]]) -> set[int]:
     """The first tokens of the lines of verse in typed text: a paragraph of ``VERSE_MIN_LINES`` lines
     or more, none over ``VERSE_MAX_WORDS`` words, each opening with a capital, where a line that
     ends in a comma or semicolon is followed by one that opens with a capital all the same (prose
-    goes on in lower case there). A verse line's end is no sentence's, and its capital no slip."""
-    if fmt != "plain":
-        return set()
+    goes on in lower case there). A verse line's end is no sentence's, and its capital no slip.
+    ``paragraphs``: the typed text's."""
     out: set[int] = set()
-    starts = [0] + [k for k, t in enumerate(tokens) if t.paragraph_start and k]
-    for s, e in zip(starts, [*starts[1:], len(tokens)], strict=True):
+    for s, e in paragraphs:
         lines = [s] + [k + 1 for k in range(s, e - 1) if tokens[k].boundary == EOL]
         if len(lines) < VERSE_MIN_LINES:
             continue
@@ -480,19 +472,23 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
     punctuated = sum(1 for t in line_ends if _END_RE.search(t.text)) >= PUNCTUATED_SHARE * len(line_ends) > 0
     margin = CAPS_END_MARGIN_PUNCTUATED if punctuated else CAPS_END_MARGIN
     unmarked = _unmarked_lines(tokens)
-    headings = heading_lines(tokens, doc.fmt, doc.source)
-    # typed prose wrapped to a width, that ends its sentences with full stops inside its lines: an
-    # unpunctuated line end there is the width's ("you should change / ZLIB_VERSION", "the United /
-    # Kingdom"), not a sentence's
-    inside_ends = sum(1 for k, t in enumerate(tokens[:-1]) if t.boundary != EOL and _END_RE.search(t.text) and _starts_upper(tokens[k + 1]))
-    filled: set[int] = set()
-    if doc.fmt == "plain" and inside_ends >= FILLED_MIN_ENDS:
+    # typed text's layout: its headings, its verse, and whether it is prose wrapped to a width that
+    # ends its sentences with full stops inside its lines, where an unpunctuated line end is the
+    # width's ("you should change / ZLIB_VERSION", "the United / Kingdom"), not a sentence's
+    typed = doc.paragraphs() if doc.fmt == "plain" else []
+    headings = heading_lines(tokens, typed, doc.source)
+    verse = verse_line_starts(tokens, typed)
+    filled = [False] * n
+    inside_ends = (
+        sum(1 for k, t in enumerate(tokens[:-1]) if t.boundary != EOL and _END_RE.search(t.text) and _starts_upper(tokens[k + 1]))
+        if typed
+        else 0
+    )
+    if inside_ends >= FILLED_MIN_ENDS:
         whole = is_wrapped(tokens)
-        bounds = [0] + [k for k, t in enumerate(tokens) if t.paragraph_start and k]
-        for s, e in zip(bounds, [*bounds[1:], n], strict=True):
+        for s, e in typed:
             if whole or is_wrapped(tokens[s:e]):  # (the text's width, or its paragraph's: a FAQ's answers)
-                filled.update(range(s, e))
-    verse = verse_line_starts(tokens, doc.fmt)
+                filled[s:e] = [True] * (e - s)
     # 1. where sentences end (a turn of another speaker ends the sentence before it, as a bare cue end does)
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < n else None
@@ -507,7 +503,7 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
             if nxt is not None and not nxt.paragraph_start:
                 tokens[i + 1] = replace(nxt, paragraph_start=True)
         elif tok.boundary in (BARE, EOL) or nxt is None:
-            end, new_text, reason = _resolve_end(tokens, i, capitals, margin, unmarked, doc.fmt == "plain", i in filled)
+            end, new_text, reason = _resolve_end(tokens, i, capitals, margin, unmarked, doc.fmt == "plain", filled[i])
             if new_text is not None:
                 kind = "sentence-end" if end else "punctuation"
                 changes.append(change_for(tok, kind, new_text, reason, STAGE))

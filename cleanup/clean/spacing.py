@@ -14,8 +14,8 @@ from dataclasses import replace
 
 from cleanup.clean.base import Context, StageResult, change_for, first_alpha_index, merged, split_token
 from cleanup.clean.lexicon import get_lexicon
-from cleanup.clean.sentences import ABBREVIATIONS, NUMBERED_ITEM
-from cleanup.model import BARE, EOL, Change, Document, Flag, Token
+from cleanup.clean.sentences import ABBREVIATIONS
+from cleanup.model import BARE, EOL, NUMBERED_ITEM, Change, Document, Flag, Token
 
 STAGE = "spacing"
 EM_DASH = "\u2014"

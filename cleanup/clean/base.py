@@ -86,6 +86,11 @@ def merge_into_previous(tokens: list[Token], i: int) -> None:
     del tokens[i]
 
 
+def took_paragraph_start(tok: Token, gone: Token) -> Token:
+    """``tok`` opening the paragraph (and list item) that the removed token ``gone`` opened."""
+    return replace(tok, paragraph_start=True, list_marker=gone.list_marker or tok.list_marker)
+
+
 def delete_token(tokens: list[Token], i: int) -> Token:
     """Remove token ``i`` from a working list; its sentence end and cue boundary move to the
     token before it, its paragraph start to the token after it."""
@@ -98,7 +103,7 @@ def delete_token(tokens: list[Token], i: int) -> Token:
             boundary=gone.boundary or prev.boundary,
         )
     if gone.paragraph_start and i < len(tokens):
-        tokens[i] = replace(tokens[i], paragraph_start=True, list_marker=gone.list_marker or tokens[i].list_marker)
+        tokens[i] = took_paragraph_start(tokens[i], gone)
     return gone
 
 
@@ -120,7 +125,7 @@ def delete_tokens(tokens: list[Token], indices: Iterable[int]) -> None:
             prev = work[k - 1]
             work[k - 1] = replace(prev, sentence_end=prev.sentence_end or tok.sentence_end, boundary=tok.boundary or prev.boundary)
         if tok.paragraph_start and kept:
-            kept[-1] = replace(kept[-1], paragraph_start=True, list_marker=tok.list_marker or kept[-1].list_marker)
+            kept[-1] = took_paragraph_start(kept[-1], tok)
     tokens[:] = kept[::-1]
 
 

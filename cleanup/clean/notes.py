@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from cleanup.clean.base import Context, StageResult
+from cleanup.clean.base import Context, StageResult, took_paragraph_start
 from cleanup.clean.lexicon import Lexicon, get_lexicon
 from cleanup.model import Change, Document, Flag, Note, Token
 
@@ -164,7 +164,7 @@ def _remove(done: list[Token], ahead: list[Token], j: int, opener: str, closer: 
             prev = done[-1]
             done[-1] = replace(prev, sentence_end=prev.sentence_end or gone.sentence_end, boundary=gone.boundary or prev.boundary)
         if gone.paragraph_start and ahead:
-            ahead[-1] = replace(ahead[-1], paragraph_start=True, list_marker=gone.list_marker or ahead[-1].list_marker)
+            ahead[-1] = took_paragraph_start(ahead[-1], gone)
     if after and done:
         prev = done[-1]
         done[-1] = replace(prev, text=prev.text + after)

@@ -389,6 +389,23 @@ def test_wrapped_prose_that_punctuates_ends_no_sentence_at_a_line_end() -> None:
     assert "St Thomas' Hospital, where" in render_prose(out.doc) and "change ZLIB_VERSION in" in render_prose(out.doc)
 
 
+def test_a_two_line_paragraph_full_to_the_texts_width_is_wrapped_prose() -> None:
+    """A README of two-line paragraphs and a code block of short lines (a new user's fakeroot
+    README.saving): each paragraph's first line is full to the text's width, so its end is the
+    width's ("if you use the -s / option", "invocations / can restore"), though the code's short
+    lines keep the text as a whole from counting as filled."""
+    text = (
+        "The fakeroot environment can be saved for later use if you use the -s\n"
+        "option to fakeroot. This will not work perfectly, however.\n\n"
+        "The save option simply saves this list, so later fakeroot invocations\n"
+        "can restore them. Then the list is read again. It is kept as it was.\n\n"
+        "$ fakeroot -s backup.environ\n# mkdir backup\n# cd backup\n# exit\n"
+    )
+    out = run_clean("Notes\n\n" + text)
+    prose_text = render_prose(out.doc)
+    assert "use the -s option to fakeroot" in prose_text and "invocations can restore them" in prose_text
+
+
 def test_a_list_item_after_etc_opens_a_sentence() -> None:
     out = render_prose(run_clean("Notes\n\nPeople hesitate:\n- distrust of governments, etc.\n- the belief that it is gone\n").doc)
     assert out.endswith("- Distrust of governments, etc.\n- The belief that it is gone.\n")

@@ -333,6 +333,24 @@ VERSE_MIN_LINES = 3
 VERSE_MAX_WORDS = 12
 
 
+def _line_widths(tokens: list[Token], s: int, e: int) -> list[int]:
+    """The lengths of the lines of tokens ``s`` to ``e``, as typed (words and one space between)."""
+    widths = [0]
+    for t in tokens[s:e]:
+        widths[-1] += len(t.text) + (1 if widths[-1] else 0)
+        if t.boundary in (EOL, BARE):
+            widths.append(0)
+    return [w for w in widths if w]
+
+
+def _full_to(tokens: list[Token], s: int, e: int, width: int) -> bool:
+    """Whether every line of the paragraph ``s`` to ``e`` but its last (two lines or more) was full:
+    the next line's first word would not have fitted after it within ``width``."""
+    firsts = [k + 1 for k in range(s, e - 1) if tokens[k].boundary == EOL]
+    widths = _line_widths(tokens, s, e)
+    return bool(firsts) and all(w + 1 + len(tokens[k].text) > width for w, k in zip(widths, firsts, strict=False))
+
+
 def verse_line_starts(tokens: list[Token], paragraphs: list[tuple[int, int]]) -> set[int]:
     """The first tokens of the lines of verse in typed text: a paragraph of ``VERSE_MIN_LINES`` lines
     or more, none over ``VERSE_MAX_WORDS`` words, each opening with a capital, where a line that
@@ -486,8 +504,11 @@ def sentences(doc: Document, ctx: Context) -> StageResult:
     )
     if inside_ends >= FILLED_MIN_ENDS:
         whole = is_wrapped(tokens)
+        width = max(_line_widths(tokens, 0, n))
         for s, e in typed:
-            if whole or is_wrapped(tokens[s:e]):  # (the text's width, or its paragraph's: a FAQ's answers)
+            # (the text's width, or its paragraph's: a FAQ's answers; or every line of the paragraph full
+            # to the text's width, where code blocks' short lines keep the text from counting as filled)
+            if whole or is_wrapped(tokens[s:e]) or _full_to(tokens, s, e, width):
                 filled[s:e] = [True] * (e - s)
     # 1. where sentences end (a turn of another speaker ends the sentence before it, as a bare cue end does)
     for i, tok in enumerate(tokens):
